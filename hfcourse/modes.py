@@ -1,0 +1,169 @@
+"""`hfcourse.setup()`: choose where the Hugging Face libraries get models and data from.
+
+The libraries read their settings (endpoint, offline flag, cache folders) once, when
+huggingface_hub is first imported, so setup must run before any Hugging Face import.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import urllib.error
+import urllib.request
+from enum import Enum
+from pathlib import Path
+
+from hfcourse.paths import course_hub_home, manifest_path
+
+MODE_ENV = "HFCOURSE_MODE"
+DEFAULT_ENDPOINT = "https://huggingface.co"
+PROBE_TIMEOUT_S = 3.0
+
+# Quiet, stable output in every mode: no progress bars, no advisory warnings.
+QUIET_ENV = {
+    "TRANSFORMERS_VERBOSITY": "error",
+    "DATASETS_VERBOSITY": "error",
+    "HF_DATASETS_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+OFFLINE_FLAGS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_EVALUATE_OFFLINE")
+CACHE_VARS = ("HF_HOME", "HF_HUB_CACHE", "HF_DATASETS_CACHE", "HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_CACHE")
+
+
+class Mode(str, Enum):
+    """Where models, datasets and metrics come from."""
+
+    ONLINE = "online"  # the real Hub
+    MIRROR = "mirror"  # the real Hub's files through a mirror endpoint
+    OFFLINE = "offline"  # the course hub: stand-ins under the real repo ids, no network
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class SetupError(RuntimeError):
+    """setup() cannot do what was asked; the message says what to do instead."""
+
+
+def setup(mode: str | Mode | None = None, endpoint: str | None = None) -> Mode:
+    """Configure the Hugging Face libraries for this process and print one line saying how.
+
+    `mode` (or `$HFCOURSE_MODE`) is "online", "mirror" or "offline"; left out, the endpoint
+    is probed for at most 3 s and the course hub is used if it does not answer.
+    """
+    requested = _requested_mode(mode)
+    endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+    if requested is None:
+        if _reachable(endpoint, PROBE_TIMEOUT_S):
+            chosen = Mode.ONLINE if endpoint == DEFAULT_ENDPOINT else Mode.MIRROR
+            reason = f"{endpoint} answered"
+        else:
+            chosen = Mode.OFFLINE
+            reason = f"{endpoint} did not answer within {PROBE_TIMEOUT_S:g} s"
+    else:
+        chosen, reason = requested, f"chosen by {'setup()' if mode else MODE_ENV}"
+    if chosen is Mode.MIRROR and endpoint == DEFAULT_ENDPOINT:
+        raise SetupError(
+            "Mirror mode needs the mirror's address: setup('mirror', endpoint='https://hf-mirror.com') "
+            "or set HF_ENDPOINT before starting Jupyter."
+        )
+    wanted = environment_for(chosen, endpoint)
+    _refuse_if_configured_too_late(wanted)
+    os.environ.update(wanted)
+    print(f"hfcourse: {chosen} mode ({reason}): {_describe(chosen, endpoint)}")
+    return chosen
+
+
+def environment_for(mode: Mode, endpoint: str = DEFAULT_ENDPOINT) -> dict[str, str]:
+    """The environment variables that put the Hugging Face libraries into `mode`."""
+    env = dict(QUIET_ENV)
+    if mode is Mode.OFFLINE:
+        home = _built_course_hub()
+        env.update({flag: "1" for flag in OFFLINE_FLAGS})
+        env.update(
+            HF_HOME=str(home),
+            HF_HUB_CACHE=str(home / "hub"),
+            HUGGINGFACE_HUB_CACHE=str(home / "hub"),
+            HF_DATASETS_CACHE=str(home / "datasets"),
+        )
+    else:
+        env.update({flag: "0" for flag in OFFLINE_FLAGS})
+        env["HF_ENDPOINT"] = endpoint
+    return env
+
+
+def _requested_mode(mode: str | Mode | None) -> Mode | None:
+    raw = mode if mode is not None else os.environ.get(MODE_ENV, "")
+    raw = str(raw).strip().lower()
+    if not raw or raw == "auto":
+        return None
+    try:
+        return Mode(raw)
+    except ValueError:
+        choices = ", ".join(m.value for m in Mode)
+        raise SetupError(f"Unknown mode {raw!r}: use one of {choices}, or leave {MODE_ENV} unset to probe.") from None
+
+
+def _built_course_hub() -> Path:
+    home = course_hub_home()
+    if not manifest_path(home).is_file():
+        raise SetupError(
+            f"The offline course hub is not built at {home}. Build it with `hfcourse hub build` "
+            "(or `make lab`), then run this cell again."
+        )
+    return home
+
+
+def _reachable(endpoint: str, timeout: float) -> bool:
+    """True when `endpoint` gives any HTTP answer within `timeout` seconds (DNS included)."""
+    answered = threading.Event()
+
+    def probe() -> None:
+        try:
+            urllib.request.urlopen(urllib.request.Request(endpoint, method="HEAD"), timeout=timeout)
+            answered.set()
+        except urllib.error.HTTPError:
+            answered.set()  # an HTTP error status is still an answer
+        except (OSError, ValueError):
+            pass
+
+    worker = threading.Thread(target=probe, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return answered.is_set()
+
+
+def _refuse_if_configured_too_late(wanted: dict[str, str]) -> None:
+    """Stop when huggingface_hub was imported with other settings: it never reads them again."""
+    if "huggingface_hub" not in sys.modules:
+        return
+    from huggingface_hub import constants
+
+    now = {
+        "HF_ENDPOINT": constants.ENDPOINT.rstrip("/"),
+        "HF_HUB_OFFLINE": "1" if constants.HF_HUB_OFFLINE else "0",
+        "HF_HUB_CACHE": str(Path(constants.HF_HUB_CACHE).resolve()) if "HF_HUB_CACHE" in wanted else None,
+    }
+    differing = [
+        f"{name}={now[name]} (wanted {wanted[name]})"
+        for name in now
+        if name in wanted and now[name] is not None and now[name] != wanted[name]
+    ]
+    if differing:
+        raise SetupError(
+            "huggingface_hub was imported before hfcourse.setup() and read its settings then: "
+            + ", ".join(differing)
+            + ". Restart the kernel (Kernel > Restart) and run hfcourse.setup() first, before any "
+            "transformers, datasets, evaluate or huggingface_hub import."
+        )
+
+
+def _describe(mode: Mode, endpoint: str) -> str:
+    if mode is Mode.OFFLINE:
+        return "the course hub, stand-ins under the real repo ids (see `hfcourse hub list`)"
+    if mode is Mode.MIRROR:
+        return f"the Hub's real checkpoints through {endpoint}"
+    return f"the real checkpoints from {endpoint}"
