@@ -173,7 +173,7 @@ def import_folder(
                 _atomic_copy(path, blob)
             _link(snapshot / item.path, blob)
         for ref in refs:
-            _atomic_write(repo_dir / "refs" / ref, commit.encode())
+            atomic_write(repo_dir / "refs" / ref, commit.encode())
     return snapshot
 
 
@@ -207,7 +207,7 @@ def _atomic_copy(source: Path, destination: Path) -> None:
     os.replace(out.name, destination)
 
 
-def _atomic_write(destination: Path, data: bytes) -> None:
+def atomic_write(destination: Path, data: bytes) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=destination.parent, prefix=f".{destination.name}.", delete=False) as out:
         out.write(data)

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-from hfcourse.cache import import_folder
+from hfcourse.cache import atomic_write, import_folder
 from hfcourse.hub.catalog import MODELS
 from hfcourse.hub.standins import BuiltModel
 from hfcourse.paths import course_hub_home, manifest_path
@@ -99,7 +99,7 @@ def _build_into(staging: Path, log: Log) -> None:
     metrics = install_metrics(staging)
     log(f"  wrote datasets and metrics in {time.perf_counter() - started:.0f} s")
     manifest = {"fingerprint": recipe_fingerprint(), "models": models, "datasets": datasets, "metrics": metrics}
-    manifest_path(staging).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(manifest_path(staging), (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def _quiet_libraries() -> None:

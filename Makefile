@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make lab` (learn) and `make test` (prove every lesson still runs).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.hfcourse-installed
+PYTEST_OFFLINE := HFCOURSE_MODE=offline $(BIN)/python -m pytest
+
+.PHONY: lab test hub install notebooks clean-notebooks
+
+lab: hub  ## set up, then open JupyterLab on the lessons
+	$(BIN)/jupyter lab notebooks/
+
+test: hub  ## set up, then the unit tests and every notebook under strict nbval, offline
+	$(PYTEST_OFFLINE) tests
+	$(PYTEST_OFFLINE) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks
+
+hub: $(STAMP)  ## build the offline course hub if it is missing or stale (seconds when it is up to date)
+	$(BIN)/hfcourse hub build
+
+install: $(STAMP)
+
+$(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements/pins.txt -c requirements/constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements/assets.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+notebooks: hub  ## re-execute every lesson offline and store its outputs (what nbval then compares)
+	HFCOURSE_MODE=offline $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/python -m hfcourse.notebooks clean notebooks/*.ipynb
+
+clean-notebooks: $(STAMP)  ## strip volatile metadata from the notebooks (run after executing them)
+	$(BIN)/python -m hfcourse.notebooks clean notebooks/*.ipynb

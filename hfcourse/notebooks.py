@@ -1,0 +1,66 @@
+"""Keep the lesson notebooks diff-friendly: `python -m hfcourse.notebooks clean|check FILE...`.
+
+Clean strips what changes from run to run without changing the lesson (execution timings, widget state,
+kernel versions); check fails when a notebook is not clean or was not executed top to bottom.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hfcourse.cache import atomic_write
+
+KEPT_CELL_METADATA = ("tags",)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
+    """The notebook with volatile metadata removed; outputs and cell ids are kept."""
+    result = dict(notebook)
+    result["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    cells = []
+    for cell in notebook["cells"]:
+        cell = dict(cell)
+        cell["metadata"] = {key: cell["metadata"][key] for key in KEPT_CELL_METADATA if key in cell.get("metadata", {})}
+        cells.append(cell)
+    result["cells"] = cells
+    return result
+
+
+def serialise(notebook: dict[str, Any]) -> str:
+    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def problems(path: Path) -> list[str]:
+    """What keeps `path` from being a clean, fully executed notebook."""
+    text = path.read_text(encoding="utf-8")
+    notebook = json.loads(text)
+    found = []
+    if serialise(cleaned(notebook)) != text:
+        found.append("volatile metadata or formatting: run `make clean-notebooks`")
+    counts = [c.get("execution_count") for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    if counts != list(range(1, len(counts) + 1)):
+        found.append("code cells not executed once, top to bottom, in a fresh kernel")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in ("clean", "check"):
+        print("usage: python -m hfcourse.notebooks clean|check NOTEBOOK...", file=sys.stderr)
+        return 2
+    failed = False
+    for name in argv[1:]:
+        path = Path(name)
+        if argv[0] == "clean":
+            atomic_write(path, serialise(cleaned(json.loads(path.read_text(encoding="utf-8")))).encode())
+        for problem in problems(path):
+            print(f"{path}: {problem}", file=sys.stderr)
+            failed = True
+    return int(failed)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,29 @@
+"""Shared fixtures. Tests that need the Hugging Face libraries run them against the built course hub."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def offline_hub() -> Path:
+    """This process in offline mode, on the course hub that `make test` built."""
+    import hfcourse
+    from hfcourse.paths import course_hub_home
+
+    hfcourse.setup("offline")
+    return course_hub_home()
+
+
+def run_python(code: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter (setup() works on a process's first imports)."""
+    full_env = {key: value for key, value in os.environ.items() if not key.startswith(("HF_", "HFCOURSE_MODE"))}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO)
