@@ -1,0 +1,57 @@
+"""The set-up files agree with each other, and the notebooks are stored clean and fully executed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hfcourse.notebooks import problems
+from tests.conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def pins(lines: list[str]) -> list[str]:
+    return [line.strip().lstrip("- ").strip() for line in lines if re.match(r"^\s*-?\s*[A-Za-z0-9_.-]+==", line)]
+
+
+def test_environment_yml_pins_equal_requirements_pins() -> None:
+    requirements = pins((REPO / "requirements" / "pins.txt").read_text().splitlines())
+    conda = pins((REPO / "environment.yml").read_text().splitlines())
+    assert conda == requirements
+
+
+def test_every_pin_is_in_the_constraints_file() -> None:
+    constraints = {line.split("==")[0].lower().replace("_", "-"): line for line in (REPO / "requirements" / "constraints.txt").read_text().splitlines() if "==" in line}
+    for pin in pins((REPO / "requirements" / "pins.txt").read_text().splitlines()):
+        assert constraints[pin.split("==")[0].lower().replace("_", "-")] == pin
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (REPO / "README.md").read_text()
+    assert re.search(r"^make test$", (REPO / ".ci" / "run").read_text(), re.M)
+    makefile = (REPO / "Makefile").read_text()
+    assert "--nbval" in makefile and "HFCOURSE_MODE=offline" in makefile
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_clean_and_executed_in_order(notebook: Path) -> None:
+    assert problems(notebook) == []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_starts_with_setup_and_ignores_few_outputs_with_a_reason(notebook: Path) -> None:
+    cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+    assert "hfcourse.setup()" in "".join(cells[0]["source"])
+    ignored = [c for c in cells if "NBVAL_IGNORE_OUTPUT" in "".join(c["source"])]
+    assert len(ignored) <= 0.1 * len(cells)
+    for cell in ignored:
+        first_line = "".join(cell["source"]).splitlines()[0]
+        assert re.match(r"# NBVAL_IGNORE_OUTPUT: \S.{10,}", first_line), f"say why the output is ignored: {first_line}"
+
+
+def test_notebooks_are_numbered_in_course_order() -> None:
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"{i:02d}_" for i in range(1, len(NOTEBOOKS) + 1)]
