@@ -23,7 +23,7 @@ class Exercise:
     solution_code: str
 
     def show(self) -> None:
-        print(f"Exercise: {self.title}\n{textwrap.fill(self.task, 100)}")
+        print(f"Exercise: {self.title}\n{textwrap.fill(self.task, 100, break_on_hyphens=False)}")
 
     def evaluate(self, answer: Any) -> tuple[bool, str]:
         """(passed, message) for `answer`, without printing: the form the tests use."""
@@ -35,13 +35,12 @@ class Exercise:
             return False, f"Not yet: {feedback}"
         return True, "Correct!"
 
-    def check(self, answer: Any) -> bool:
-        """Print feedback on `answer` (with the way to a hint when it is not right); return whether it passed."""
+    def check(self, answer: Any) -> None:
+        """Print feedback on `answer`, with the way to a hint when it is not right."""
         passed, message = self.evaluate(answer)
         print(("✅ " if passed else "⏳ " if answer is Ellipsis else "❌ ") + message)
         if not passed:
             print("   Stuck? Call .hint() on the exercise; .solution() shows one answer.")
-        return passed
 
     def hint(self) -> None:
         print(f"Hint: {self.hint_text}")

@@ -1,0 +1,70 @@
+"""Lesson 3's exercises: configs, and what save_pretrained writes."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import PurePath
+from typing import Any
+
+from hfcourse.exercises.core import Exercise, Feedback
+
+CHECKPOINT = "google-bert/bert-base-uncased"
+
+
+@cache
+def _pretrained_first_query_weight() -> Any:
+    from transformers import BertModel
+
+    return BertModel.from_pretrained(CHECKPOINT).encoder.layer[0].attention.self.query.weight.detach().clone()
+
+
+def _check_layer_count(answer: Any) -> None:
+    import torch
+    from transformers import PreTrainedModel
+
+    if not isinstance(answer, PreTrainedModel):
+        raise Feedback(f"`answer` should be the model itself; you gave a {type(answer).__name__}.")
+    if answer.config.num_hidden_layers != 2 or len(answer.encoder.layer) != 2:
+        raise Feedback(f"the model has {len(answer.encoder.layer)} layers; ask for num_hidden_layers=2.")
+    if not torch.equal(answer.encoder.layer[0].attention.self.query.weight, _pretrained_first_query_weight()):
+        raise Feedback("the layers are random: a model built from a config has no trained weights. Load with from_pretrained.")
+
+
+def _check_saved_files(answer: Any) -> None:
+    if not isinstance(answer, (list, tuple)):
+        raise Feedback(f"the answer should be a list of file names; you gave a {type(answer).__name__}.")
+    if any(isinstance(name, PurePath) for name in answer):
+        raise Feedback("those are paths; keep just each file's name (path.name).")
+    if "pytorch_model.bin" in answer:
+        raise Feedback("pytorch_model.bin is the old pickle format: save with the default, safetensors.")
+    if list(answer) != sorted(answer):
+        raise Feedback("sort the names, so the answer does not depend on the order the folder lists them in.")
+    if list(answer) != ["config.json", "model.safetensors"]:
+        raise Feedback("not the files save_pretrained writes for a model: did you save the model (not the tokenizer) to an empty folder?")
+
+
+layer_count = Exercise(
+    "a pretrained model with two layers",
+    f"Store in `answer` a BertModel with only 2 layers that still has the pretrained weights of {CHECKPOINT!r} "
+    "in those layers.",
+    _check_layer_count,
+    "from_pretrained accepts config overrides as keyword arguments, like num_hidden_layers=...",
+    """
+    from transformers import BertModel
+    answer = BertModel.from_pretrained("google-bert/bert-base-uncased", num_hidden_layers=2)
+    """,
+)
+saved_files = Exercise(
+    "what save_pretrained writes",
+    "Save `pretrained_model` into a new, empty folder and store the sorted list of the names of the files it "
+    "wrote in `answer`.",
+    _check_saved_files,
+    "sorted(path.name for path in folder.iterdir()) lists a folder's file names.",
+    """
+    import tempfile
+    from pathlib import Path
+    folder = Path(tempfile.mkdtemp())
+    pretrained_model.save_pretrained(folder)
+    answer = sorted(path.name for path in folder.iterdir())
+    """,
+)
