@@ -18,10 +18,11 @@ def _lengths(split: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, .
 
     tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
     rows = load_dataset("glue", "mrpc", split=split)
-    pairs = tokenizer(rows["sentence1"], rows["sentence2"], truncation=True)["input_ids"]
-    firsts = tokenizer(rows["sentence1"], truncation=True)["input_ids"]
-    words = [len(a.split()) + len(b.split()) for a, b in zip(rows["sentence1"], rows["sentence2"])]
-    return tuple(map(len, pairs)), tuple(map(len, firsts)), tuple(words)
+    firsts, seconds = list(rows["sentence1"]), list(rows["sentence2"])  # a Dataset's column is lazy: make lists
+    pairs = tokenizer(firsts, seconds, truncation=True)["input_ids"]
+    first_only = tokenizer(firsts, truncation=True)["input_ids"]
+    words = [len(a.split()) + len(b.split()) for a, b in zip(firsts, seconds)]
+    return tuple(map(len, pairs)), tuple(map(len, first_only)), tuple(words)
 
 
 def _as_int(answer: Any) -> int:
