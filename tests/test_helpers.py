@@ -1,0 +1,61 @@
+"""Unit tests of the small helpers the lessons call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hfcourse.display import expect_error, rounded
+from hfcourse.padding import EpochCost, comparison_table, forward_epoch
+
+
+def test_rounded_reaches_into_nested_results() -> None:
+    import numpy as np
+
+    value = [{"label": "POSITIVE", "score": 0.98765, "extra": (np.float32(0.12345), 3)}]
+    assert rounded(value) == [{"label": "POSITIVE", "score": 0.988, "extra": (0.123, 3)}]
+
+
+def test_expect_error_prints_the_expected_error_and_refuses_success(capsys: pytest.CaptureFixture[str]) -> None:
+    with expect_error(KeyError):
+        {}["missing"]
+    assert capsys.readouterr().out == "KeyError (as expected): 'missing'\n"
+    with pytest.raises(AssertionError, match="ran without error"):
+        with expect_error(KeyError):
+            pass
+    with pytest.raises(ValueError):
+        with expect_error(KeyError):
+            raise ValueError("another error is not swallowed")
+
+
+def test_token_chips_mark_pieces_specials_and_padding(offline_hub: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from hfcourse.tokens import show_tokens
+
+    tokenizer = AutoTokenizer.from_pretrained("google-bert/bert-base-uncased")
+    view = show_tokens(tokenizer, tokenizer(["HuggingFace rocks", "Hi"], padding=True))
+    kinds = [[chip.kind for chip in row] for row in view.rows]
+    assert kinds[0] == ["special", "word", "piece", "word", "special"]
+    assert kinds[1] == ["special", "word", "special", "padding", "padding"]
+    assert repr(view).splitlines()[1] == "[CLS] hi [SEP] ·[PAD] ·[PAD]"
+    assert view._repr_html_().count("<span title=") == 10
+
+
+def test_forward_epoch_counts_positions_and_padding_exactly() -> None:
+    import torch
+
+    class Recorder(torch.nn.Module):
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> None:
+            self.seen = input_ids.shape
+
+    batches = [{"input_ids": torch.ones(2, 3), "attention_mask": torch.tensor([[1, 1, 1], [1, 0, 0]]), "labels": torch.tensor([0, 1])}]
+    cost = forward_epoch(Recorder(), batches, "demo")
+    assert (cost.batches, cost.positions, cost.padding) == (1, 6, 2)
+
+
+def test_comparison_table_reports_exact_counts_and_marks_times_as_measured() -> None:
+    table = comparison_table(EpochCost("fixed", 2, 1000, 600, 2.0), EpochCost("dynamic", 2, 400, 0, 1.0))
+    assert "dynamic: 2.50x fewer positions, 2.0x (measured) faster than fixed" in table
+    assert "60%" in table and "s (measured)" in table
