@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.hfcourse-installed
 PYTEST_OFFLINE := HFCOURSE_MODE=offline $(BIN)/python -m pytest
 
-.PHONY: lab test hub install notebooks clean-notebooks
+.PHONY: lab test test-no-network hub install notebooks clean-notebooks
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	$(BIN)/jupyter lab notebooks/
@@ -13,6 +13,9 @@ lab: hub  ## set up, then open JupyterLab on the lessons
 test: hub  ## set up, then the unit tests and every notebook under strict nbval, offline
 	$(PYTEST_OFFLINE) tests
 	$(PYTEST_OFFLINE) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks
+
+test-no-network: $(STAMP)  ## `make test` in a network namespace with only loopback up (needs unshare; installs nothing)
+	unshare -rn sh -c 'ip link set lo up && $(MAKE) test'
 
 hub: $(STAMP)  ## build the offline course hub if it is missing or stale (seconds when it is up to date)
 	$(BIN)/hfcourse hub build

@@ -144,11 +144,13 @@ def import_folder(
     revision: str | None = None,
     refs: tuple[str, ...] = ("main",),
     message: str = "",
+    hardlink: bool = False,
 ) -> Path:
     """Lay `folder` into `cache_dir` as `repo_id` at `revision` (default: a commit hash of the files).
 
     Returns the snapshot folder. Blobs and links are written atomically (temp file + rename); running it
     again with the same files changes nothing; imports of one repo are serialised with a file lock.
+    `hardlink=True` links blobs to the source files instead of copying them (for sources nobody edits).
     """
     from filelock import FileLock
 
@@ -170,7 +172,7 @@ def import_folder(
         for item, (_, path) in zip(files, sources):
             blob = repo_dir / "blobs" / item.blob
             if not blob.exists():
-                _atomic_copy(path, blob)
+                _atomic_link(path, blob) if hardlink else _atomic_copy(path, blob)
             _link(snapshot / item.path, blob)
         for ref in refs:
             atomic_write(repo_dir / "refs" / ref, commit.encode())
@@ -205,6 +207,19 @@ def _atomic_copy(source: Path, destination: Path) -> None:
             shutil.copyfileobj(stream, out, _CHUNK)
     os.chmod(out.name, 0o644)
     os.replace(out.name, destination)
+
+
+def _atomic_link(source: Path, destination: Path) -> None:
+    """A hard link to `source`, or a copy where hard links are not possible."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    try:
+        os.link(source, temporary)
+    except OSError:
+        _atomic_copy(source, destination)
+        return
+    os.chmod(temporary, 0o644)  # blobs are world-readable, as huggingface_hub writes them
+    os.replace(temporary, destination)
 
 
 def atomic_write(destination: Path, data: bytes) -> None:

@@ -86,10 +86,10 @@ def _build_into(staging: Path, log: Log) -> None:
         folder, facts = built[key]
         for repo_id in (stand_in.repo_id, *stand_in.aliases):
             import_folder(
-                folder, repo_id, staging / "hub", refs=("main", *stand_in.short_revisions),
+                folder, repo_id, staging / "hub", refs=stand_in.refs(), hardlink=True,
                 message=f"Course hub stand-in for {stand_in.repo_id} ({stand_in.real_checkpoint})\n\n{facts.source}",
             )
-        models.append({"repo_id": stand_in.repo_id, "aliases": list(stand_in.aliases),
+        models.append({"repo_id": stand_in.repo_id, "aliases": list(stand_in.aliases), "refs": list(stand_in.refs()),
                        "real": stand_in.real_checkpoint, **asdict(facts)})
     shutil.rmtree(work)
     started = time.perf_counter()

@@ -24,39 +24,39 @@ build_encoder = _lazy("encoders", "build_encoder")
 PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "DistilBERT (66M) fine-tuned on SST-2",
-        _lazy("encoders", "build_sentiment"), ("distilbert-base-uncased-finetuned-sst-2-english",), ("714eb0f",),
+        _lazy("encoders", "build_sentiment"), ("distilbert-base-uncased-finetuned-sst-2-english",), "sentiment-analysis",
     ),
     ModelStandIn(
         "distilbert/distilroberta-base", "DistilRoBERTa base (82M), masked language model",
-        _lazy("heads", "build_fill_mask"), ("distilroberta-base",), ("fb53ab8",),
+        _lazy("heads", "build_fill_mask"), ("distilroberta-base",), "fill-mask",
     ),
     ModelStandIn(
         "dbmdz/bert-large-cased-finetuned-conll03-english", "BERT large (333M) fine-tuned on CoNLL-2003 NER",
-        _lazy("heads", "build_ner"), (), ("4c53496",),
+        _lazy("heads", "build_ner"), (), "ner",
     ),
     ModelStandIn(
         "distilbert/distilbert-base-cased-distilled-squad", "DistilBERT (65M) distilled on SQuAD",
-        _lazy("heads", "build_question_answering"), ("distilbert-base-cased-distilled-squad",), ("564e9b5",),
+        _lazy("heads", "build_question_answering"), ("distilbert-base-cased-distilled-squad",), "question-answering",
     ),
     ModelStandIn(
         "sshleifer/distilbart-cnn-12-6", "DistilBART (306M) fine-tuned on CNN/DailyMail summaries",
-        _lazy("generative", "build_summarization"), (), ("a4f8f3e",),
+        _lazy("generative", "build_summarization"), (), "summarization",
     ),
     ModelStandIn(
         "openai-community/gpt2", "GPT-2 small (124M), trained on WebText",
-        _lazy("generative", "build_text_generation"), ("gpt2",), ("607a30d",),
+        _lazy("generative", "build_text_generation"), ("gpt2",), "text-generation",
     ),
     ModelStandIn(
         "google-t5/t5-base", "T5 base (223M), multi-task incl. WMT English-French",
-        _lazy("generative", "build_translation"), ("t5-base",), ("a9723ea",),
+        _lazy("generative", "build_translation"), ("t5-base",), "translation_en_to_fr",
     ),
     ModelStandIn(
         "facebook/bart-large-mnli", "BART large (407M) fine-tuned on MultiNLI",
-        _lazy("heads", "build_zero_shot"), (), ("d7645e1",),
+        _lazy("heads", "build_zero_shot"), (), "zero-shot-classification",
     ),
     ModelStandIn(
         "distilbert/distilbert-base-cased", "DistilBERT base (66M), cased", build_encoder, ("distilbert-base-cased",),
-        ("6ea8117",),
+        "feature-extraction",
     ),
 )
 BACKBONES: tuple[ModelStandIn, ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -27,8 +27,19 @@ class ModelStandIn:
     real_checkpoint: str  # what the real repo holds, in a few words
     build: Callable[[Path], BuiltModel]
     aliases: tuple[str, ...] = ()  # more repo ids served with the same files (legacy names)
-    short_revisions: tuple[str, ...] = ()  # refs a pipeline default asks for, e.g. "714eb0f"
-    tags: tuple[str, ...] = field(default=())
+    pipeline_task: str | None = None  # the task whose default this is: pipeline(task) asks for a short revision
+
+    def refs(self) -> tuple[str, ...]:
+        """`main`, plus the short revision transformers pins the default to (e.g. "714eb0f")."""
+        if self.pipeline_task is None:
+            return ("main",)
+        from transformers.pipelines import check_task, get_default_model_and_revision
+
+        _, targeted_task, options = check_task(self.pipeline_task)
+        model, revision = get_default_model_and_revision(targeted_task, "pt", options)
+        if model != self.repo_id:
+            raise ValueError(f"transformers' default for {self.pipeline_task} is {model}, not {self.repo_id}: update the catalog.")
+        return ("main", revision)
 
 
 def seed_everything(seed: int = 0) -> None:
