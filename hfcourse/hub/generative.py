@@ -1,4 +1,8 @@
-"""Generative stand-ins trained from scratch here: a tiny GPT-2, BART and T5, each with a tokenizer trained here."""
+"""Generative stand-ins made from scratch here: a tiny GPT-2, BART and T5, each with a tokenizer trained here.
+
+No pretrained weights: each model starts from a seeded initialisation (plus a stated prior where plain training
+would not learn anything useful in a few seconds) and is trained here for a few hundred steps on one CPU thread.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from hfcourse.hub.standins import BuiltModel, count_parameters, seed_everything
 if TYPE_CHECKING:
     import torch
     from tokenizers import Tokenizer
+    from transformers import BartForConditionalGeneration, GPT2LMHeadModel, PreTrainedModel, PreTrainedTokenizerFast
 
     Batch = dict[str, torch.Tensor]
 
@@ -25,16 +30,18 @@ TRANSLATION_LICENSE = "Apache-2.0 (code, weights and the template phrase set, al
 END_OF_TEXT = "<|endoftext|>"
 
 GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 64, 2, 1024
-GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 64, 8, 150, 3e-3
+GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 64, 8, 130, 3e-3
 
 BART_VOCAB, BART_WIDTH, BART_POSITIONS, BART_HELD_OUT = 2000, 64, 1024, 100
 BART_ENCODER_LAYERS, POSITION_SCALE, ALIGNMENT_SCALE = 1, 3.0, 3.0
 BART_SOURCE_TOKENS, BART_TARGET_TOKENS = 64, 48
 PASSAGE_CHARACTERS = 5 * BART_SOURCE_TOKENS  # enough text for the source tokens kept (cheaper to tokenize)
 BART_BATCH, BART_STEPS, BART_LEARNING_RATE = 8, 250, 5e-3
-SUMMARY_SETTINGS = {"max_length": 48, "min_length": 5, "num_beams": 2, "no_repeat_ngram_size": 3, "early_stopping": True}
+SUMMARY_SETTINGS = {
+    "max_length": 48, "min_length": 5, "num_beams": 2, "no_repeat_ngram_size": 3, "early_stopping": True,
+}
 
-T5_WIDTH, T5_LAYERS, T5_VOCAB, T5_PAIRS, T5_HELD_OUT = 64, 2, 1000, 2400, 200
+T5_WIDTH, T5_LAYERS, T5_VOCAB, T5_MAX_TOKENS, T5_PAIRS, T5_HELD_OUT = 64, 2, 1000, 32, 2400, 200
 T5_BATCH, T5_STEPS, T5_LEARNING_RATE = 16, 350, 3e-3
 TRANSLATION_PREFIX = "translate English to French: "
 TRANSLATION_SETTINGS = {"early_stopping": True, "max_length": 300, "num_beams": 4, "prefix": TRANSLATION_PREFIX}
@@ -42,8 +49,8 @@ TRANSLATION_DEMO = "This course is produced by Hugging Face."
 
 
 def _on_one_thread(build: Callable[[Path], BuiltModel]) -> Callable[[Path], BuiltModel]:
-    """Run a builder with torch on one thread: the same bytes whatever the core count, and no slowdown when other
-    processes are busy (models this small gain nothing from threads; oversubscribed, 2 threads ran 50x slower)."""
+    """Run a builder with torch on one thread: the same bytes on any core count, and no oversubscription (on a busy
+    2-core machine two threads ran these tiny models' training steps 50x slower than one)."""
 
     @functools.wraps(build)
     def build_on_one_thread(out: Path) -> BuiltModel:
@@ -72,7 +79,11 @@ def build_text_generation(out: Path) -> BuiltModel:
     random.Random(0).shuffle(texts)
     backend = _byte_level_bpe(texts, GPT2_VOCAB, [END_OF_TEXT])
     tokenizer = GPT2TokenizerFast(
-        tokenizer_object=backend, bos_token=END_OF_TEXT, eos_token=END_OF_TEXT, unk_token=END_OF_TEXT, model_max_length=GPT2_POSITIONS
+        tokenizer_object=backend,
+        bos_token=END_OF_TEXT,
+        eos_token=END_OF_TEXT,
+        unk_token=END_OF_TEXT,
+        model_max_length=GPT2_POSITIONS,
     )
     eos = tokenizer.eos_token_id
     config = GPT2Config(
@@ -93,19 +104,21 @@ def build_text_generation(out: Path) -> BuiltModel:
     stream = _token_stream(backend, texts)
     _bigram_initialisation(model, stream)
     rows = stream[: len(stream) // GPT2_CONTEXT * GPT2_CONTEXT].view(-1, GPT2_CONTEXT)
-    _train(model, ({"input_ids": batch, "labels": batch} for batch in _shuffled_rows(rows, GPT2_BATCH)), GPT2_STEPS, GPT2_LEARNING_RATE)
-    held_out = _token_stream(backend, [s.text for s in corpus.reviews("validation")])[: 32 * GPT2_CONTEXT].view(32, GPT2_CONTEXT)
+    batches = ({"input_ids": batch, "labels": batch} for batch in _shuffled_rows(rows, GPT2_BATCH))
+    _train(model, batches, GPT2_STEPS, GPT2_LEARNING_RATE)
+    held_out = _token_stream(backend, [s.text for s in corpus.reviews("validation")])[: 32 * GPT2_CONTEXT]
+    held_out = held_out.view(32, GPT2_CONTEXT)
     model.generation_config = GenerationConfig(bos_token_id=eos, eos_token_id=eos, pad_token_id=eos)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return BuiltModel(
         "GPT2LMHeadModel",
         count_parameters(model),
-        f"tiny GPT-2 ({GPT2_LAYERS} layers, {GPT2_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained here), made "
-        f"from scratch here: embeddings and output head start as an SVD of bigram statistics of {len(stream)} tokens of "
-        f"Rotten Tomatoes review snippets and plot summaries, then {GPT2_STEPS} training steps "
-        f"({GPT2_STEPS * GPT2_BATCH * GPT2_CONTEXT} tokens) on the same text; writes review-flavoured, locally "
-        "plausible English that makes no sense, not GPT-2 quality",
+        f"tiny GPT-2 ({GPT2_LAYERS} layers, {GPT2_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained here) "
+        "made from scratch here: embeddings and output head start as an SVD of bigram statistics of "
+        f"{len(stream)} tokens of Rotten Tomatoes review snippets and plot summaries, then {GPT2_STEPS} training "
+        f"steps ({GPT2_STEPS * GPT2_BATCH * GPT2_CONTEXT} tokens) on the same text; writes review-flavoured, "
+        "locally plausible English that makes no sense, not GPT-2 quality",
         LICENSE,
         f"held-out perplexity {_perplexity(model, held_out):.0f} on {held_out.numel()} tokens of unseen movies' "
         f"reviews (context-free unigram baseline {_unigram_perplexity(stream, held_out, len(tokenizer)):.0f})",
@@ -116,31 +129,33 @@ def _token_stream(backend: Tokenizer, texts: Sequence[str]) -> torch.Tensor:
     """The texts as one run of tokens, each text after a space (so that no newlines or end tokens are learned)."""
     import torch
 
-    return torch.tensor([token for encoding in backend.encode_batch([" " + text for text in texts]) for token in encoding.ids])
+    encodings = backend.encode_batch([" " + text for text in texts])
+    return torch.tensor([token for encoding in encodings for token in encoding.ids])
 
 
-def _bigram_initialisation(model: object, stream: torch.Tensor, smoothing: float = 10.0) -> None:
+def _bigram_initialisation(model: GPT2LMHeadModel, stream: torch.Tensor, smoothing: float = 10.0) -> None:
     """Embeddings and output head as a rank-`width` SVD of smoothed log P(next token | token), row-centred:
     before any training step the model already samples locally plausible token pairs."""
     import torch
 
-    vocab_size, width = model.config.vocab_size, model.config.n_embd  # type: ignore[attr-defined]
-    counts = torch.bincount(stream[:-1] * vocab_size + stream[1:], minlength=vocab_size**2).view(vocab_size, vocab_size).float()
+    vocab_size, width = model.config.vocab_size, model.config.n_embd
+    pairs = stream[:-1] * vocab_size + stream[1:]
+    counts = torch.bincount(pairs, minlength=vocab_size**2).view(vocab_size, vocab_size).float()
     unigram = torch.bincount(stream, minlength=vocab_size).float() + 1
     log_next = torch.log((counts + smoothing * unigram / unigram.sum()) / (counts.sum(1, keepdim=True) + smoothing))
     left, singular, right = torch.svd_lowrank(log_next - log_next.mean(1, keepdim=True), q=width, niter=2)
     inputs = left * singular.sqrt()
     inputs -= inputs.mean(1, keepdim=True)  # the final layer norm centres each vector; its scale is put back below
     with torch.no_grad():
-        model.transformer.wte.weight.copy_(inputs)  # type: ignore[attr-defined]
-        model.lm_head.weight.copy_(right * singular.sqrt() * inputs.std(1).mean())  # type: ignore[attr-defined]
+        model.transformer.wte.weight.copy_(inputs)
+        model.lm_head.weight.copy_(right * singular.sqrt() * inputs.std(1).mean())
 
 
-def _perplexity(model: object, rows: torch.Tensor) -> float:
+def _perplexity(model: PreTrainedModel, rows: torch.Tensor) -> float:
     import torch
 
     with torch.inference_mode():
-        return math.exp(model(input_ids=rows, labels=rows).loss.item())  # type: ignore[operator]
+        return math.exp(model(input_ids=rows, labels=rows).loss.item())
 
 
 def _unigram_perplexity(train: torch.Tensor, held_out: torch.Tensor, vocab_size: int) -> float:
@@ -167,7 +182,7 @@ def build_summarization(out: Path) -> BuiltModel:
     backend = _byte_level_bpe(train, BART_VOCAB, ["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
     backend.post_processor = RobertaProcessing(("</s>", 2), ("<s>", 0), trim_offsets=True, add_prefix_space=False)
     tokenizer = BartTokenizerFast(tokenizer_object=backend, model_max_length=BART_POSITIONS)
-    special_ids = {"pad_token_id": 1, "bos_token_id": 0, "eos_token_id": 2, "decoder_start_token_id": 2}
+    special_ids = {"pad_token_id": 1, "bos_token_id": 0, "eos_token_id": 2, "decoder_start_token_id": 2}  # as BART's
     config = BartConfig(
         vocab_size=len(tokenizer),
         d_model=BART_WIDTH,
@@ -188,31 +203,36 @@ def build_summarization(out: Path) -> BuiltModel:
     _position_aligned_cross_attention(model)
     examples = _encode_pairs(tokenizer, _lead_pairs(train), BART_SOURCE_TOKENS, BART_TARGET_TOKENS)
     _train(model, _shuffled_examples(examples, BART_BATCH), BART_STEPS, BART_LEARNING_RATE)
-    model.generation_config = GenerationConfig(**special_ids, forced_bos_token_id=0, forced_eos_token_id=2, **SUMMARY_SETTINGS)
-    held_out_pairs = [(text[:PASSAGE_CHARACTERS], _lead(_sentences(text))) for text in held_out]
-    accuracy = _teacher_forced_accuracy(model, _encode_pairs(tokenizer, held_out_pairs, BART_SOURCE_TOKENS, BART_TARGET_TOKENS))
-    exact = _exact_matches(model, tokenizer, *zip(*held_out_pairs), max_new_tokens=BART_TARGET_TOKENS)
+    model.generation_config = GenerationConfig(
+        **special_ids, forced_bos_token_id=0, forced_eos_token_id=2, **SUMMARY_SETTINGS
+    )
+    passages = [text[:PASSAGE_CHARACTERS] for text in held_out]
+    leads = [_lead(_sentences(text)) for text in held_out]
+    held_out_examples = _encode_pairs(tokenizer, list(zip(passages, leads)), BART_SOURCE_TOKENS, BART_TARGET_TOKENS)
+    accuracy = _teacher_forced_accuracy(model, held_out_examples)
+    exact = _exact_matches(model, tokenizer, passages, leads, BART_TARGET_TOKENS)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return BuiltModel(
         "BartForConditionalGeneration",
         count_parameters(model),
-        f"tiny BART ({BART_ENCODER_LAYERS}+1 layers, {BART_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained here), its "
-        "cross-attention initialised to read source position i at output step i (a copying prior), then trained "
-        f"here for {BART_STEPS} steps on {len(examples['labels'])} Rotten Tomatoes plot-summary passages with each "
-        "passage's lead sentence as the target (the 'lead' baseline of summarization research): it returns roughly "
-        "the first sentence of its input, it does not abstract",
+        f"tiny BART ({BART_ENCODER_LAYERS}+1 layers, {BART_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained "
+        "here) made from scratch here: cross-attention initialised to read source position i at output step i (a "
+        f"copying prior), then trained for {BART_STEPS} steps on {len(examples['labels'])} Rotten Tomatoes "
+        "plot-summary passages with each passage's lead sentence as the target (the 'lead' baseline of "
+        "summarization research): it returns roughly the first sentence of its input, it does not abstract",
         LICENSE,
         f"on {BART_HELD_OUT} unseen plot summaries: greedy output is exactly the lead sentence for {exact:.0%}; "
         f"token accuracy {accuracy:.2f} reproducing it (teacher-forced)",
     )
 
 
-def _position_aligned_cross_attention(model: object) -> None:
-    """Copying prior: shared, larger source and output positions, identity cross-attention projections."""
+def _position_aligned_cross_attention(model: BartForConditionalGeneration) -> None:
+    """Copying prior: shared, larger source and output positions, identity cross-attention projections.
+    Without it, a few hundred steps teach the decoder to ignore its input and write generic plot English."""
     import torch
 
-    bart = model.model  # type: ignore[attr-defined]
+    bart = model.model
     with torch.no_grad():
         bart.encoder.embed_positions.weight.mul_(POSITION_SCALE)
         bart.decoder.embed_positions.weight.copy_(bart.encoder.embed_positions.weight)
@@ -226,6 +246,7 @@ def _position_aligned_cross_attention(model: object) -> None:
 
 
 def _sentences(text: str) -> list[str]:
+    """Split after . ! or ? followed by a capital or a quote."""
     return re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", text)
 
 
@@ -246,23 +267,26 @@ def _lead_pairs(texts: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _exact_matches(model: object, tokenizer: object, sources: Sequence[str], references: Sequence[str], max_new_tokens: int) -> float:
-    """Share of sources whose greedy output is exactly the reference."""
+def _exact_matches(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, sources: list[str], references: list[str], length: int
+) -> float:
+    """Share of sources whose greedy output (at most `length` tokens) is exactly the reference."""
     import torch
 
-    inputs = tokenizer(list(sources), padding=True, return_tensors="pt")  # type: ignore[operator]
+    inputs = tokenizer(sources, padding=True, return_tensors="pt")
+    greedy = {"num_beams": 1, "do_sample": False, "early_stopping": False}
     with torch.inference_mode():
-        outputs = model.generate(**inputs, max_new_tokens=max_new_tokens, num_beams=1, do_sample=False, early_stopping=False)  # type: ignore[attr-defined]
-    guesses = tokenizer.batch_decode(outputs, skip_special_tokens=True)  # type: ignore[attr-defined]
+        outputs = model.generate(**inputs, max_new_tokens=length, **greedy)
+    guesses = tokenizer.batch_decode(outputs, skip_special_tokens=True)
     return sum(guess.strip() == reference for guess, reference in zip(guesses, references)) / len(references)
 
 
-def _teacher_forced_accuracy(model: object, examples: Batch) -> float:
+def _teacher_forced_accuracy(model: PreTrainedModel, examples: Batch) -> float:
     """Share of target tokens the model predicts right, given the true previous ones."""
     import torch
 
     with torch.inference_mode():
-        logits = model(**examples).logits  # type: ignore[operator]
+        logits = model(**examples).logits
     labels = examples["labels"]
     scored = labels != -100
     return ((logits.argmax(-1) == labels) & scored).sum().item() / scored.sum().item()
@@ -277,9 +301,9 @@ def build_translation(out: Path) -> BuiltModel:
     from transformers import GenerationConfig, T5Config, T5ForConditionalGeneration, T5TokenizerFast
 
     seed_everything()
-    pairs = phrase_pairs(T5_PAIRS)
+    pairs = [(TRANSLATION_PREFIX + english, french) for english, french in _phrase_pairs(T5_PAIRS)]
     train, held_out = pairs[T5_HELD_OUT:], pairs[:T5_HELD_OUT]
-    backend = _sentencepiece_like_bpe([TRANSLATION_PREFIX + english for english, _ in train] + [french for _, french in train])
+    backend = _sentencepiece_like_bpe([text for pair in train for text in pair])
     tokenizer = T5TokenizerFast(tokenizer_object=backend, extra_ids=0, model_max_length=512)
     config = T5Config(
         vocab_size=len(tokenizer),
@@ -296,11 +320,11 @@ def build_translation(out: Path) -> BuiltModel:
         task_specific_params={"translation_en_to_fr": dict(TRANSLATION_SETTINGS)},
     )
     model = T5ForConditionalGeneration(config)
-    prefixed = [(TRANSLATION_PREFIX + english, french) for english, french in train]
-    examples = _encode_pairs(tokenizer, prefixed, 32, 32)
+    examples = _encode_pairs(tokenizer, train, T5_MAX_TOKENS, T5_MAX_TOKENS)
     _train(model, _shuffled_examples(examples, T5_BATCH), T5_STEPS, T5_LEARNING_RATE)
     model.generation_config = GenerationConfig(pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
-    exact = _exact_matches(model, tokenizer, [TRANSLATION_PREFIX + english for english, _ in held_out], [french for _, french in held_out], 40)
+    accuracy = _teacher_forced_accuracy(model, _encode_pairs(tokenizer, held_out, T5_MAX_TOKENS, T5_MAX_TOKENS))
+    exact = _exact_matches(model, tokenizer, [en for en, _ in held_out], [fr for _, fr in held_out], T5_MAX_TOKENS)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return BuiltModel(
@@ -311,7 +335,8 @@ def build_translation(out: Path) -> BuiltModel:
         "from templates written here (about courses, books, films, schools ... : 'This free course is loved by "
         "our team.'); translates only sentences of that kind, nothing else",
         TRANSLATION_LICENSE,
-        f"held-out exact match {exact:.2f} (greedy) on {len(held_out)} unseen template sentences",
+        f"on {len(held_out)} unseen template sentences: greedy translation exactly right for {exact:.0%}; "
+        f"token accuracy {accuracy:.2f} (teacher-forced)",
     )
 
 
@@ -322,7 +347,9 @@ def _sentencepiece_like_bpe(texts: Sequence[str]) -> Tokenizer:
     tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Metaspace(), pre_tokenizers.Punctuation()])
     tokenizer.decoder = decoders.Metaspace()
-    tokenizer.post_processor = processors.TemplateProcessing(single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)])
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)]
+    )
     trainer = trainers.BpeTrainer(vocab_size=T5_VOCAB, special_tokens=["<pad>", "</s>", "<unk>"], show_progress=False)
     tokenizer.train_from_iterator(texts, trainer)
     return tokenizer
@@ -370,7 +397,8 @@ PARTICIPLES = (
 )
 AGENTS = (
     ("Hugging Face", "Hugging Face"), ("my friend", "mon ami"), ("the teacher", "le professeur"),
-    ("the students", "les étudiants"), ("our team", "notre équipe"), ("a French company", "une entreprise française"),
+    ("the students", "les étudiants"), ("our team", "notre équipe"),
+    ("a French company", "une entreprise française"),
 )
 # A person: English, French, and which French verb form it takes (index into a verb's forms below).
 PERSONS = (
@@ -388,7 +416,7 @@ VERBS = (
 )
 
 
-def phrase_pairs(count: int) -> list[tuple[str, str]]:
+def _phrase_pairs(count: int) -> list[tuple[str, str]]:
     """`count` distinct (English, French) template sentences in a fixed order; never the demo sentence."""
     rng = random.Random(0)
     pairs: dict[str, str] = {}
@@ -466,7 +494,6 @@ def _english(sentence: str) -> str:
 # --- shared -------------------------------------------------------------------------------------------------------
 
 
-
 def _byte_level_bpe(texts: Sequence[str], vocab_size: int, special_tokens: list[str]) -> Tokenizer:
     """A GPT-2-style byte-level BPE tokenizer trained on the texts (BpeTrainer: same input, same merges)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
@@ -476,16 +503,22 @@ def _byte_level_bpe(texts: Sequence[str], vocab_size: int, special_tokens: list[
     tokenizer.decoder = decoders.ByteLevel()
     tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, special_tokens=special_tokens, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False
+        vocab_size=vocab_size,
+        special_tokens=special_tokens,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
     )
     tokenizer.train_from_iterator(texts, trainer)
     return tokenizer
 
 
-def _encode_pairs(tokenizer: object, pairs: Sequence[tuple[str, str]], source_tokens: int, target_tokens: int) -> Batch:
+def _encode_pairs(
+    tokenizer: PreTrainedTokenizerFast, pairs: Sequence[tuple[str, str]], source_tokens: int, target_tokens: int
+) -> Batch:
     """Source ids and mask, and labels (padding as -100), each cut to at most the given number of tokens."""
-    sources = tokenizer([s for s, _ in pairs], max_length=source_tokens, truncation=True, padding=True, return_tensors="pt")  # type: ignore[operator]
-    targets = tokenizer(text_target=[t for _, t in pairs], max_length=target_tokens, truncation=True, padding=True, return_tensors="pt")  # type: ignore[operator]
+    options = {"truncation": True, "padding": True, "return_tensors": "pt"}
+    sources = tokenizer([source for source, _ in pairs], max_length=source_tokens, **options)
+    targets = tokenizer(text_target=[target for _, target in pairs], max_length=target_tokens, **options)
     labels = targets["input_ids"].masked_fill(targets["attention_mask"] == 0, -100)
     return {"input_ids": sources["input_ids"], "attention_mask": sources["attention_mask"], "labels": labels}
 
@@ -510,24 +543,21 @@ def _shuffled_examples(examples: Batch, batch_size: int) -> Iterator[Batch]:
         yield {name: values[rows] for name, values in examples.items()}
 
 
-def _train(model: object, batches: Iterator[Batch], steps: int, learning_rate: float) -> float:
-    """Plain AdamW with a short warm-up and linear decay; returns the mean loss of the last tenth of the steps."""
+def _train(model: PreTrainedModel, batches: Iterator[Batch], steps: int, learning_rate: float) -> None:
+    """Plain AdamW, short warm-up then linear decay, gradients clipped at 1; leaves the model in eval mode."""
     import torch
 
-    parameters = list(model.parameters())  # type: ignore[attr-defined]
+    parameters = list(model.parameters())
     optimizer = torch.optim.AdamW(parameters, lr=learning_rate, weight_decay=0.01, foreach=True)
     warmup = max(1, steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min((step + 1) / warmup, (steps - step) / (steps - warmup)))
-    losses = []
-    model.train()  # type: ignore[attr-defined]
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, (steps - step) / (steps - warmup))
+    )
+    model.train()
     for batch in itertools.islice(batches, steps):
-        loss = model(**batch).loss  # type: ignore[operator]
-        loss.backward()
+        model(**batch).loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
         optimizer.step()
         schedule.step()
         optimizer.zero_grad()
-        losses.append(loss.item())
-    model.eval()  # type: ignore[attr-defined]
-    tail = losses[-max(1, steps // 10) :]
-    return sum(tail) / len(tail)
+    model.eval()
