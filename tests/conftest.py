@@ -12,13 +12,18 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="session")
-def offline_hub() -> Path:
-    """This process in offline mode, on the course hub that `make test` built."""
+def pytest_configure(config: pytest.Config) -> None:
+    """Offline mode on the course hub that `make test` built, before any test imports a Hugging Face library."""
     import hfcourse
-    from hfcourse.paths import course_hub_home
 
     hfcourse.setup("offline")
+
+
+@pytest.fixture(scope="session")
+def offline_hub() -> Path:
+    """The course hub this process is set up on."""
+    from hfcourse.paths import course_hub_home
+
     return course_hub_home()
 
 

@@ -55,3 +55,11 @@ def test_notebook_starts_with_setup_and_ignores_few_outputs_with_a_reason(notebo
 
 def test_notebooks_are_numbered_in_course_order() -> None:
     assert [p.name[:3] for p in NOTEBOOKS] == [f"{i:02d}_" for i in range(1, len(NOTEBOOKS) + 1)]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_stores_no_stderr(notebook: Path) -> None:
+    """Warnings and progress bars are quieted at the source, so no stored output depends on them."""
+    cells = json.loads(notebook.read_text())["cells"]
+    stderr = [o for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert stderr == []
