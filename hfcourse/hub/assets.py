@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 
@@ -69,7 +70,8 @@ ROTTEN_TOMATOES_CSV = Asset(
 )
 
 
+@cache
 def minilm_dir() -> Path:
-    """The real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, 6 layers, 384 wide), verified."""
+    """The real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, 6 layers, 384 wide), verified once per process."""
     paths = [asset.path() for asset in MINILM_ASSETS.values()]
     return paths[0].parent
