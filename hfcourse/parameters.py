@@ -1,0 +1,38 @@
+"""Count what a model would train: trainable and total parameters, and the trainable share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ParameterCount:
+    trainable: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.trainable / self.total
+
+    def __str__(self) -> str:
+        return f"{self.trainable:,} of {self.total:,} parameters trainable ({self.share:.2%})"
+
+
+def count_parameters(model: Any) -> ParameterCount:
+    """Trainable (requires_grad) and total parameters of a torch module, shared tensors counted once."""
+    seen: set[int] = set()
+    trainable = total = 0
+    for parameter in model.parameters():
+        if id(parameter) in seen:
+            continue
+        seen.add(id(parameter))
+        total += parameter.numel()
+        trainable += parameter.numel() if parameter.requires_grad else 0
+    return ParameterCount(trainable, total)
+
+
+def freeze(module: Any) -> None:
+    """Stop gradients for every parameter of `module` (e.g. `model.base_model`, the pretrained body)."""
+    for parameter in module.parameters():
+        parameter.requires_grad_(False)
