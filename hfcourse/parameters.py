@@ -20,13 +20,9 @@ class ParameterCount:
 
 
 def count_parameters(model: Any) -> ParameterCount:
-    """Trainable (requires_grad) and total parameters of a torch module, shared tensors counted once."""
-    seen: set[int] = set()
+    """Trainable (requires_grad) and total parameters of a torch module (`parameters()` counts shared ones once)."""
     trainable = total = 0
     for parameter in model.parameters():
-        if id(parameter) in seen:
-            continue
-        seen.add(id(parameter))
         total += parameter.numel()
         trainable += parameter.numel() if parameter.requires_grad else 0
     return ParameterCount(trainable, total)
