@@ -64,4 +64,11 @@ BACKBONES: tuple[ModelStandIn, ...] = (
     ModelStandIn("google-bert/bert-base-cased", "BERT base (108M), cased", build_encoder, ("bert-base-cased",)),
     ModelStandIn("FacebookAI/roberta-base", "RoBERTa base (125M)", build_encoder, ("roberta-base",)),
 )
-MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES
+CLASSIFIERS: tuple[ModelStandIn, ...] = (
+    ModelStandIn(
+        "cardiffnlp/twitter-roberta-base-sentiment",
+        "Twitter-roBERTa base (125M) for 3-way tweet sentiment: LABEL_0 negative, LABEL_1 neutral, LABEL_2 positive",
+        _lazy("encoders", "build_three_way_sentiment"),
+    ),
+)
+MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES + CLASSIFIERS

@@ -6,6 +6,7 @@ import bz2
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -37,10 +38,23 @@ def snippets() -> tuple[Snippet, ...]:
     return tuple(sorted(unique, key=lambda s: hashlib.sha256(s.text.encode()).hexdigest()))
 
 
+SPLIT_BUCKETS = {"train": range(0, 8), "validation": range(8, 9), "test": range(9, 10)}
+
+
 def reviews(split: str) -> list[Snippet]:
     """Fresh/rotten review snippets of one split ("train", "validation", "test"), disjoint by movie."""
-    bucket = {"train": range(0, 8), "validation": range(8, 9), "test": range(9, 10)}[split]
-    return [s for s in snippets() if s.category != "plot" and _movie_bucket(s.movie) in bucket]
+    return [s for s in snippets() if s.category != "plot" and _movie_bucket(s.movie) in SPLIT_BUCKETS[split]]
+
+
+def plot_sentences(split: str) -> list[Snippet]:
+    """Single sentences (6-40 words) of the plot summaries of one split's movies: neutral, factual text."""
+    return [
+        Snippet(sentence, "plot", plot.movie)
+        for plot in plots()
+        if _movie_bucket(plot.movie) in SPLIT_BUCKETS[split]
+        for sentence in re.split(r"(?<=[.!?])\s+", plot.text)
+        if 6 <= len(sentence.split()) <= 40
+    ]
 
 
 def plots() -> list[Snippet]:

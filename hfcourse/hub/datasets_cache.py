@@ -75,14 +75,7 @@ def sst5_label(snippet: corpus.Snippet) -> int:
 
 
 def _sst5_rows(split: str) -> list[dict[str, object]]:
-    plot_sentences = [
-        corpus.Snippet(sentence, "plot", plot.movie)
-        for plot in corpus.plots()
-        if corpus._movie_bucket(plot.movie) in {"train": range(8), "validation": (8,), "test": (9,)}[split]
-        for sentence in re.split(r"(?<=[.!?])\s+", plot.text)
-        if 6 <= len(sentence.split()) <= 40
-    ]
-    snippets = corpus.reviews(split) + plot_sentences[::3]
+    snippets = corpus.reviews(split) + corpus.plot_sentences(split)[::3]
     ordered = sorted(snippets, key=lambda s: hashlib.sha256(s.text.encode()).hexdigest())
     return [{"text": s.text, "label": (label := sst5_label(s)), "label_text": SST5_NAMES[label]} for s in ordered]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from hfcourse.hub import corpus, everyday_sentiment
@@ -13,6 +14,7 @@ MINILM = "real pretrained sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers
 MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 SENTIMENT_TRAIN, SENTIMENT_HELD_OUT, MAX_TOKENS = 1500, 400, 32
+THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS, THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS = 1200, 600, 400, 200
 POOLER_SCALE = 0.05
 EVERYDAY_WEIGHT = 5.0  # the few everyday sentences count five times each beside the critics' snippets
 
@@ -30,8 +32,66 @@ def build_encoder(out: Path) -> BuiltModel:
 def build_sentiment(out: Path) -> BuiltModel:
     """MiniLM body (frozen) with a 2-label head (NEGATIVE/POSITIVE) fitted on real Rotten Tomatoes reviews.
 
-    The pooler is set to a scaled identity (tanh(0.05 h) is nearly linear) and a logistic regression fitted
-    on the pooled [CLS] vectors becomes the classifier, so the saved model computes exactly the fitted model.
+    98 everyday sentences written for the course (weight 5) teach it first-person sentiment too.
+    """
+    reviews = corpus.reviews("train")[:SENTIMENT_TRAIN]
+    texts = [s.text for s in reviews] + list(everyday_sentiment.POSITIVE) + list(everyday_sentiment.NEGATIVE)
+    labels = [s.label for s in reviews] + [1] * len(everyday_sentiment.POSITIVE) + [0] * len(everyday_sentiment.NEGATIVE)
+    weights = [1.0] * len(reviews) + [EVERYDAY_WEIGHT] * (len(texts) - len(reviews))
+    held_out = corpus.reviews("test")[:SENTIMENT_HELD_OUT]
+    score = _fit_classifier(out, ["NEGATIVE", "POSITIVE"], texts, labels, weights, [s.text for s in held_out], [s.label for s in held_out])
+    return BuiltModel(
+        "BertForSequenceClassification",
+        score.parameters,
+        f"{MINILM}, body frozen; classifier fitted here (logistic regression on [CLS]) on {len(reviews)} real "
+        f"Rotten Tomatoes review snippets and {len(texts) - len(reviews)} everyday sentences written for the "
+        "course (not SST-2)",
+        MINILM_LICENSE + "; head made here",
+        f"held-out accuracy {score.accuracy:.2f} on {len(held_out)} Rotten Tomatoes snippets of other movies "
+        f"(majority class {score.majority:.2f})",
+    )
+
+
+def build_three_way_sentiment(out: Path) -> BuiltModel:
+    """MiniLM body (frozen) with a 3-label head (negative/neutral/positive, named LABEL_0-2 as in the real config).
+
+    Rotten and fresh review snippets are negative and positive; plot-summary sentences are neutral.
+    """
+    def labelled(split: str, reviews: int, plots: int) -> tuple[list[str], list[int]]:
+        rows = [(s.text, 2 * s.label) for s in corpus.reviews(split)[:reviews]]
+        rows += [(s.text, 1) for s in corpus.plot_sentences(split)[:plots]]
+        return [text for text, _ in rows], [label for _, label in rows]
+
+    texts, labels = labelled("train", THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS)
+    held_out_texts, held_out_labels = labelled("test", THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS)
+    score = _fit_classifier(out, ["LABEL_0", "LABEL_1", "LABEL_2"], texts, labels, [1.0] * len(texts), held_out_texts, held_out_labels)
+    return BuiltModel(
+        "BertForSequenceClassification",
+        score.parameters,
+        f"{MINILM}, body frozen; 3-way classifier fitted here (logistic regression on [CLS]) on {len(texts)} real "
+        "Rotten Tomatoes texts: rotten snippets LABEL_0 (negative), plot-summary sentences LABEL_1 (neutral), "
+        "fresh snippets LABEL_2 (positive); no tweets",
+        MINILM_LICENSE + "; head made here",
+        f"held-out accuracy {score.accuracy:.2f} on {len(held_out_texts)} texts of other movies "
+        f"(majority class {score.majority:.2f})",
+    )
+
+
+@dataclass(frozen=True)
+class _Score:
+    parameters: int
+    accuracy: float
+    majority: float
+
+
+def _fit_classifier(
+    out: Path, label_names: list[str], texts: list[str], labels: list[int], weights: list[float],
+    held_out_texts: list[str], held_out_labels: list[int],
+) -> _Score:
+    """Save MiniLM with a classification head fitted by logistic regression on its pooled [CLS] vectors.
+
+    The pooler is set to a scaled identity (tanh(0.05 h) is nearly linear) and the fitted regression becomes
+    the classifier, so the saved model computes exactly the fitted model.
     """
     import numpy as np
     import torch
@@ -41,38 +101,27 @@ def build_sentiment(out: Path) -> BuiltModel:
     seed_everything()
     tokenizer = AutoTokenizer.from_pretrained(minilm_dir())
     model = AutoModelForSequenceClassification.from_pretrained(
-        minilm_dir(), num_labels=2, id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1}
+        minilm_dir(), num_labels=len(label_names), id2label=dict(enumerate(label_names)),
+        label2id={name: i for i, name in enumerate(label_names)},
     )
     with torch.no_grad():
         model.bert.pooler.dense.weight.copy_(torch.eye(model.config.hidden_size) * POOLER_SCALE)
         model.bert.pooler.dense.bias.zero_()
-    reviews = corpus.reviews("train")[:SENTIMENT_TRAIN]
-    texts = [s.text for s in reviews] + list(everyday_sentiment.POSITIVE) + list(everyday_sentiment.NEGATIVE)
-    labels = [s.label for s in reviews] + [1] * len(everyday_sentiment.POSITIVE) + [0] * len(everyday_sentiment.NEGATIVE)
-    weights = [1.0] * len(reviews) + [EVERYDAY_WEIGHT] * (len(texts) - len(reviews))
     fitted = LogisticRegression(C=0.1 / POOLER_SCALE**2, max_iter=5000).fit(
         _pooled(model, tokenizer, texts), labels, sample_weight=weights
     )
-    half_weight = torch.tensor(fitted.coef_[0] / 2, dtype=torch.float32)
-    half_bias = float(fitted.intercept_[0] / 2)
-    with torch.no_grad():  # softmax over (-z/2, z/2) equals the logistic sigmoid(z)
-        model.classifier.weight.copy_(torch.stack([-half_weight, half_weight]))
-        model.classifier.bias.copy_(torch.tensor([-half_bias, half_bias]))
-    held_out = corpus.reviews("test")[:SENTIMENT_HELD_OUT]
-    held_out_labels = np.array([s.label for s in held_out])
-    accuracy = float((fitted.predict(_pooled(model, tokenizer, [s.text for s in held_out])) == held_out_labels).mean())
-    majority = max(held_out_labels.mean(), 1 - held_out_labels.mean())
+    weight = torch.tensor(fitted.coef_, dtype=torch.float32)
+    bias = torch.tensor(fitted.intercept_, dtype=torch.float32)
+    if len(label_names) == 2:  # one logit z; softmax over (-z/2, z/2) equals the logistic sigmoid(z)
+        weight, bias = torch.cat([-weight, weight]) / 2, torch.cat([-bias, bias]) / 2
+    with torch.no_grad():
+        model.classifier.weight.copy_(weight)
+        model.classifier.bias.copy_(bias)
+    truth = np.array(held_out_labels)
+    accuracy = float((fitted.predict(_pooled(model, tokenizer, held_out_texts)) == truth).mean())
+    majority = float(np.bincount(truth).max() / len(truth))
     _save(model, out)
-    return BuiltModel(
-        "BertForSequenceClassification",
-        count_parameters(model),
-        f"{MINILM}, body frozen; classifier fitted here (logistic regression on [CLS]) on {len(reviews)} real "
-        f"Rotten Tomatoes review snippets and {len(texts) - len(reviews)} everyday sentences written for the "
-        "course (not SST-2)",
-        MINILM_LICENSE + "; head made here",
-        f"held-out accuracy {accuracy:.2f} on {len(held_out)} Rotten Tomatoes snippets of other movies "
-        f"(majority class {majority:.2f})",
-    )
+    return _Score(count_parameters(model), accuracy, majority)
 
 
 def _pooled(model: object, tokenizer: object, texts: list[str]) -> "np.ndarray":
