@@ -22,12 +22,15 @@ hub: $(STAMP)  ## build the offline course hub if it is missing or stale (second
 
 install: $(STAMP)
 
-$(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets.txt pyproject.toml
+$(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets.txt requirements/mirror.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements/pins.txt -c requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements/assets.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# lesson 8's mirror server (olah) needs huggingface_hub>=1.27: a venv of its own, inside $(VENV)
+	test -x $(VENV)/olah/bin/python || $(BIN)/python -m venv $(VENV)/olah
+	$(VENV)/olah/bin/python -m pip install --quiet --no-deps -r requirements/mirror.txt
 	touch $(STAMP)
 
 notebooks: hub  ## re-execute every lesson offline and store its outputs (what nbval then compares)
