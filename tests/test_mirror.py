@@ -1,0 +1,113 @@
+"""The lesson-8 mirror: olah serves course-hub repos on loopback to a fresh client, and stops cleanly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from hfcourse import mirror
+from hfcourse.cache import git_blob_sha1, sha256_file
+
+REPO_ID = "openai-community/gpt2"
+
+DOWNLOAD = """
+import json
+from pathlib import Path
+from huggingface_hub import constants, hf_hub_download, list_repo_files, snapshot_download
+config = hf_hub_download({repo!r}, "config.json")
+weights = hf_hub_download({repo!r}, "model.safetensors")
+folder = snapshot_download({repo!r})
+print(json.dumps({{"endpoint": constants.ENDPOINT, "offline": constants.HF_HUB_OFFLINE, "config": config,
+                  "weights": weights, "folder": folder, "files": list_repo_files({repo!r})}}))
+"""
+
+
+def child(code: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter with exactly `env`: nothing of this process's offline set-up leaks into it."""
+    return subprocess.run([sys.executable, "-c", code], env=dict(env), capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def served(offline_hub: Path) -> Iterator[mirror.Mirror]:
+    with mirror.Mirror([REPO_ID]) as running:
+        yield running
+
+
+def test_a_fresh_client_downloads_the_course_hub_bytes_through_the_mirror(served: mirror.Mirror, tmp_path: Path) -> None:
+    home = tmp_path / "empty-home"
+    course_repo = mirror.course_snapshot(REPO_ID).parents[1]
+    before = sorted(str(p) for p in course_repo.rglob("*"))
+    done = child(DOWNLOAD.format(repo=REPO_ID), env=served.client_env(home))
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["endpoint"] == served.url and seen["offline"] is False
+    snapshot = mirror.course_snapshot(REPO_ID)
+    for name in ("config", "weights"):
+        downloaded = Path(seen[name])
+        assert downloaded.is_relative_to(home / "hub")
+        assert downloaded.read_bytes() == (snapshot / downloaded.name).read_bytes()
+    assert sorted(seen["files"]) == sorted(p.name for p in snapshot.iterdir())
+    cached = home / "hub" / "models--openai-community--gpt2"
+    assert (cached / "refs" / "main").read_text() == served.commits[REPO_ID]  # the mirror's git commit, no newline
+    blobs = {p.name for p in (cached / "blobs").iterdir()}
+    assert sha256_file(snapshot / "model.safetensors") in blobs and git_blob_sha1(snapshot / "config.json") in blobs
+    assert sorted(str(p) for p in course_repo.rglob("*")) == before  # the course hub itself is never written
+
+
+def test_the_mirror_repo_is_a_real_git_repo_with_an_lfs_pointer(served: mirror.Mirror) -> None:
+    repo = served.mirror_repo(REPO_ID)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    assert head == served.commits[REPO_ID]
+    pointer = (repo / "model.safetensors").read_text()
+    digest = sha256_file(mirror.course_snapshot(REPO_ID) / "model.safetensors")
+    assert pointer.startswith("version https://git-lfs.github.com/spec/v1\n") and f"oid sha256:{digest}" in pointer
+    assert (repo / ".git" / "lfs" / "objects" / digest[:2] / digest[2:4] / digest).is_file()
+
+
+def test_a_missing_file_gets_401_where_the_hub_says_404(served: mirror.Mirror, tmp_path: Path) -> None:
+    code = f"from huggingface_hub import hf_hub_download\nhf_hub_download({REPO_ID!r}, 'no-such-file.json')"
+    done = child(code, served.client_env(tmp_path))
+    assert done.returncode != 0
+    assert "RepositoryNotFoundError: 401 Client Error" in done.stderr
+
+
+def test_stop_closes_the_port_and_removes_the_folder(offline_hub: Path) -> None:
+    running = mirror.start([REPO_ID])
+    port, root = running.port, running.root
+    assert mirror.port_open(port) and mirror.current() is running
+    running.stop()
+    running.stop()  # twice is harmless
+    assert not mirror.port_open(port) and not root.exists() and mirror.current() is not running
+    with pytest.raises(mirror.MirrorError, match="not running"):
+        running.url
+
+
+def test_errors_say_what_to_do(offline_hub: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with pytest.raises(mirror.MirrorError, match="hfcourse hub list"):
+        mirror.Mirror(["nobody/nothing"])
+    with pytest.raises(mirror.MirrorError, match="full id"):
+        mirror.Mirror(["gpt2"])
+    busy = mirror.free_port()
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind((mirror.HOST, busy))
+        holder.listen()
+        with pytest.raises(mirror.MirrorError, match="in use: pass port=0"):
+            mirror.Mirror([REPO_ID], port=busy).start()
+    monkeypatch.setenv(mirror.OLAH_ENV, str(tmp_path / "missing-olah-cli"))
+    monkeypatch.setattr(mirror.sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(mirror.shutil, "which", lambda name: None)
+    with pytest.raises(mirror.MirrorError, match="make install"):
+        mirror.olah_command()
+
+
+def test_client_env_drops_the_offline_settings_of_this_process(tmp_path: Path) -> None:
+    env = mirror.client_env("http://127.0.0.1:1", tmp_path, base={"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": "/hub", "PATH": "/bin"})
+    assert env["HF_HUB_OFFLINE"] == "0" and "HF_HUB_CACHE" not in env and env["PATH"] == "/bin"
+    assert env["HF_ENDPOINT"] == "http://127.0.0.1:1" and env["HF_HOME"] == str(tmp_path)
