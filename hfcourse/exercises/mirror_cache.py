@@ -1,0 +1,151 @@
+"""Lesson 8's exercises: blob names in the cache, and a child process that downloads through the mirror."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from hfcourse.cache import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer, sha256_file
+from hfcourse.exercises.core import Exercise, Feedback
+
+REPO_ID = "openai-community/gpt2"  # the repo whose blobs the first two exercises name
+DOWNLOAD_REPO = "google-t5/t5-base"  # the repo the third exercise downloads through the mirror
+OFFLINE_VALUES = ("1", "true", "yes", "on")
+
+
+def _snapshot() -> Path:
+    from hfcourse.mirror import course_snapshot
+
+    return course_snapshot(REPO_ID)
+
+
+def _as_hex(answer: Any, length: int, what: str) -> str:
+    if isinstance(answer, Path) or (isinstance(answer, str) and "/" in answer):
+        raise Feedback(f"give the blob's file name ({length} hex characters), not a path; Path(p).name gives it.")
+    if not isinstance(answer, str):
+        raise Feedback(f"the answer should be the blob name as a string; you gave a {type(answer).__name__}.")
+    name = answer.strip()
+    if not re.fullmatch(r"[0-9a-f]+", name):
+        raise Feedback(f"{what} is written in lowercase hex digits only (use .hexdigest()).")
+    return name
+
+
+def _check_blob_name(answer: Any) -> None:
+    path = _snapshot() / "merges.txt"
+    data = path.read_bytes()
+    name = _as_hex(answer, 40, "a blob name")
+    if name == hashlib.sha1(data).hexdigest():
+        raise Feedback("that is the sha1 of the bytes alone: git hashes a header first, b'blob <size>\\0', then the bytes.")
+    if name == hashlib.sha1(f"blob {len(data)}".encode() + data).hexdigest():
+        raise Feedback("close: the header ends with a NUL byte, b'blob %d\\0' % len(data).")
+    if name == hashlib.sha256(data).hexdigest():
+        raise Feedback("sha256 names LFS files such as model.safetensors; merges.txt is a regular file: use git's blob sha1.")
+    if name == path.parent.name:
+        raise Feedback("that is the commit (the snapshot folder's name, and what refs/main holds), not a blob name.")
+    if name != git_blob_sha1(path):
+        raise Feedback("not the name of merges.txt's blob: sha1 of b'blob <size>\\0' followed by the file's bytes.")
+
+
+def _check_lfs_blob_name(answer: Any) -> None:
+    path = _snapshot() / "model.safetensors"
+    data = path.read_bytes()
+    name = _as_hex(answer, 64, "a blob name")
+    digest = hashlib.sha256(data).hexdigest()
+    if name == git_blob_sha1(path):
+        raise Feedback("that is the git blob rule, for regular files; weights are LFS files, named by the sha256 of their bytes.")
+    if name == git_blob_sha1_bytes(lfs_pointer(digest, len(data))):
+        raise Feedback("that is the git hash of the LFS pointer file (what the git repo stores); the cache names the blob by the bytes' sha256.")
+    if name == hashlib.sha256(lfs_pointer(digest, len(data))).hexdigest():
+        raise Feedback("that is the sha256 of the pointer file; hash the weights' own bytes.")
+    if name != digest:
+        raise Feedback("not the blob name of model.safetensors: hashlib.sha256 of the file's bytes, as .hexdigest().")
+
+
+def _check_mirror_env(answer: Any) -> None:
+    from hfcourse.mirror import current
+    from hfcourse.paths import course_hub_home
+
+    if not isinstance(answer, Mapping):
+        raise Feedback(f"the answer should be a dict of environment variables; you gave a {type(answer).__name__}.")
+    env = {str(key): value for key, value in answer.items()}
+    if not all(isinstance(value, str) for value in env.values()):
+        raise Feedback("every value must be a string, as in os.environ (str(path) for a folder).")
+    if "HF-ENDPOINT" in env:
+        raise Feedback("HF-ENDPOINT is the notes' name, and nothing reads it: the variable is HF_ENDPOINT, with an underscore.")
+    mirror = current()
+    if mirror is None:
+        raise Feedback("no mirror is running in this kernel: run the cell that starts it (hfcourse.mirror.start), then check again.")
+    if "HF_ENDPOINT" not in env:
+        raise Feedback("without HF_ENDPOINT the child asks huggingface.co: set it to mirror.url.")
+    if env["HF_ENDPOINT"].rstrip("/") != mirror.url:
+        raise Feedback("HF_ENDPOINT is not the running mirror's address: use mirror.url (http://127.0.0.1:PORT).")
+    if env.get("HF_HUB_OFFLINE", "").strip().lower() in OFFLINE_VALUES:
+        raise Feedback("HF_HUB_OFFLINE=1 (which setup() put in this kernel's environment) stops the child before it asks the mirror: drop it.")
+    if env.get("TRANSFORMERS_OFFLINE", "").strip().lower() in OFFLINE_VALUES:
+        raise Feedback("TRANSFORMERS_OFFLINE=1 (also set by setup()) switches huggingface_hub offline as well: drop it too.")
+    hub = course_hub_home().resolve()
+    for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        if name in env and Path(env[name]).expanduser().resolve().is_relative_to(hub):
+            raise Feedback(f"{name} (set by setup() in this kernel) still points at the course hub, and it wins over HF_HOME: drop it.")
+    if "HF_HOME" not in env:
+        raise Feedback("set HF_HOME to a fresh folder (e.g. str(fresh_home)), so that you can watch that cache fill.")
+    home = Path(env["HF_HOME"]).expanduser().resolve()
+    if home.is_relative_to(hub) or hub.is_relative_to(home):
+        raise Feedback("HF_HOME is the course hub: download into a fresh folder, never into the course hub.")
+    code = f"import json\nfrom huggingface_hub import hf_hub_download\nprint(json.dumps(hf_hub_download({DOWNLOAD_REPO!r}, 'config.json')))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit status {done.returncode}"
+        raise Feedback(f"a child process with this environment could not download {DOWNLOAD_REPO}'s config.json: {last}")
+    downloaded = Path(json.loads(done.stdout.strip().splitlines()[-1]))
+    cache = Path(env.get("HF_HUB_CACHE") or env.get("HUGGINGFACE_HUB_CACHE") or home / "hub").expanduser().resolve()
+    if not downloaded.resolve().is_relative_to(cache):
+        raise Feedback(f"the file landed outside the cache you meant ({downloaded.parent}): check HF_HOME and HF_HUB_CACHE.")
+
+
+blob_name = Exercise(
+    "a blob's name, by the git rule",
+    f"With hashlib, compute the name under which the cache keeps {REPO_ID}'s merges.txt in blobs/ (a regular "
+    "file, so git's blob hash) and store it in `answer` as a 40-character hex string. Check it against the link "
+    "in the snapshot folder.",
+    _check_blob_name,
+    "git hashes a header and the bytes: data = path.read_bytes(); hashlib.sha1(b'blob %d\\0' % len(data) + data).hexdigest().",
+    """
+    import hashlib
+    data = (snapshot / "merges.txt").read_bytes()
+    answer = hashlib.sha1(b"blob %d\\0" % len(data) + data).hexdigest()
+    print(answer == os.path.basename(os.readlink(snapshot / "merges.txt")))
+    """,
+)
+lfs_blob_name = Exercise(
+    "an LFS blob's name",
+    f"Store in `answer` the name of the blob that holds {REPO_ID}'s model.safetensors (an LFS file), computed "
+    "from the file's bytes.",
+    _check_lfs_blob_name,
+    "LFS files are named by the sha256 of their content: hashlib.sha256(path.read_bytes()).hexdigest().",
+    """
+    import hashlib
+    answer = hashlib.sha256((snapshot / "model.safetensors").read_bytes()).hexdigest()
+    """,
+)
+mirror_env = Exercise(
+    "a child process that downloads through the mirror",
+    f"Build `answer`, the environment (a dict of strings) for a child Python that downloads {DOWNLOAD_REPO} "
+    "through the running mirror into the empty folder `fresh_home`. Start from this kernel's os.environ, which "
+    "setup() filled with offline settings. The check runs a child with exactly your dict.",
+    _check_mirror_env,
+    "copy os.environ without the variables that start with HF_, and without HUGGINGFACE_HUB_CACHE and "
+    "TRANSFORMERS_OFFLINE (older names huggingface_hub still reads); then set HF_ENDPOINT=mirror.url and "
+    "HF_HOME=str(fresh_home).",
+    """
+    stale = ("HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_OFFLINE")
+    answer = {k: v for k, v in os.environ.items() if not k.startswith("HF_") and k not in stale}
+    answer.update(HF_ENDPOINT=mirror.url, HF_HOME=str(fresh_home))
+    """,
+)
