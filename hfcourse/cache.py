@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 REPO_TYPES = ("model", "dataset", "space")
 # Files stored with Git LFS on the Hub: the default .gitattributes patterns, plus anything of 10 MiB or more.
@@ -51,14 +51,13 @@ def is_lfs(path: str, size: int) -> bool:
 
 def git_blob_sha1(data_path: Path) -> str:
     """The git blob hash of a file (sha1 of "blob <size>\\0" + content), streamed."""
-    digest = hashlib.sha1(f"blob {data_path.stat().st_size}\0".encode())
     with data_path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        digest = hashlib.sha1(f"blob {os.fstat(stream.fileno()).st_size}\0".encode())
+        return hashlib.file_digest(stream, lambda: digest).hexdigest()
 
 
 def sha256_file(data_path: Path) -> str:
+    """The sha256 of a file (the blob name of an LFS file), streamed."""
     with data_path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
@@ -115,6 +114,18 @@ def _tree_hash(entries: dict[str, tuple[str, str]]) -> str:
     return hashlib.sha1(f"tree {len(body)}\0".encode() + body).hexdigest()
 
 
+def repo_path(name: str) -> str:
+    """`name`, checked to be a plain relative path that stays inside the repo folder."""
+    if not name:
+        raise CacheError("a file name is empty: every file needs a path inside the repo, such as 'config.json'.")
+    posix = PurePosixPath(name.replace("\\", "/"))
+    if posix.is_absolute() or PureWindowsPath(name).drive or ".." in posix.parts:
+        raise CacheError(f"file name {name!r} would land outside the repo folder: use a plain relative path such as 'config.json'.")
+    if str(posix) != name.replace("\\", "/"):
+        raise CacheError(f"file name {name!r} is not a normalised relative path: write it as {str(posix)!r}.")
+    return name
+
+
 def source_files(folder: Path) -> list[tuple[str, Path]]:
     """(repo path, file) for every file under `folder`, refusing anything that escapes it."""
     folder = Path(folder)
@@ -160,7 +171,7 @@ def import_folder(
     for ref in refs:
         if not ref or ref.startswith("/") or ".." in ref.split("/"):
             raise CacheError(f"ref {ref!r} is not a valid ref name.")
-    sources = source_files(Path(folder))
+    sources = [(repo_path(relative), path) for relative, path in source_files(Path(folder))]
     files = [_describe(relative, path) for relative, path in sources]
     commit = revision or commit_hash(files, message or f"{repo_id}: course hub stand-in")
 
@@ -175,7 +186,9 @@ def import_folder(
                 _atomic_link(path, blob) if hardlink else _atomic_copy(path, blob)
             _link(snapshot / item.path, blob)
         for ref in refs:
-            atomic_write(repo_dir / "refs" / ref, commit.encode())
+            ref_path = repo_dir / "refs" / ref
+            if not ref_path.is_file() or ref_path.read_bytes() != commit.encode():
+                atomic_write(ref_path, commit.encode())
     return snapshot
 
 

@@ -1,4 +1,4 @@
-"""The `hfcourse` command: build and inspect the offline course hub."""
+"""The `hfcourse` command: build and inspect the offline course hub; import, verify and draw a hub cache."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from hfcourse.cache import REPO_TYPES
 from hfcourse.paths import course_hub_home
 
 
@@ -20,8 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     hub.add_parser("path", help="print where the course hub lives")
     for sub in (build, list_):
         sub.add_argument("--home", type=Path, default=None, help=f"the hub's folder (default: {course_hub_home()})")
+    _add_cache_commands(commands)
     args = parser.parse_args(argv)
 
+    if args.command == "cache":
+        return run_cache_command(args)
     if args.action == "build":
         from hfcourse.hub.build import build_hub
 
@@ -36,6 +40,49 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     else:
         print(course_hub_home())
+    return 0
+
+
+def _add_cache_commands(commands: argparse._SubParsersAction) -> None:
+    cache = commands.add_parser("cache", help="lay a folder into a Hugging Face cache, check a cache, draw a repo")
+    actions = cache.add_subparsers(dest="action", required=True)
+    import_ = actions.add_parser("import", help="lay a downloaded folder into the cache as huggingface_hub would; prints the snapshot")
+    import_.add_argument("folder", type=Path, help="the folder that holds the repo's files")
+    import_.add_argument("--repo-id", required=True, help="ORG/NAME, the id from_pretrained will be given")
+    import_.add_argument("--revision", default=None, help="the 40-hex commit (default: a git commit hash of the files)")
+    import_.add_argument("--ref", action="append", dest="refs", default=None, metavar="REF", help="a ref that names the commit (default: main; repeatable)")
+    verify = actions.add_parser("verify", help="hash every blob, resolve every link, read every ref; exit 1 on a problem")
+    verify.add_argument("repo", nargs="?", default=None, help="one repo id (default: every repo in the cache)")
+    tree = actions.add_parser("tree", help="draw a repo's refs, blobs and snapshots")
+    tree.add_argument("repo", help="the repo id, ORG/NAME")
+    for sub in (import_, verify, tree):
+        sub.add_argument("--repo-type", default="model", choices=REPO_TYPES, help="default: model")
+        sub.add_argument("--cache-dir", type=Path, default=None, help="the hub cache folder (default: $HF_HUB_CACHE, else ~/.cache/huggingface/hub)")
+
+
+def run_cache_command(args: argparse.Namespace) -> int:
+    """`hfcourse cache ...`: 0 done (or healthy), 1 problems found by verify, 2 bad input (one line on stderr)."""
+    from hfcourse import cache_inspect
+    from hfcourse.cache import CacheError, import_folder
+
+    try:
+        cache_dir = args.cache_dir if args.cache_dir is not None else cache_inspect.default_cache_dir()
+        if args.action == "import":
+            refs = tuple(args.refs or ("main",))
+            print(import_folder(args.folder, args.repo_id, cache_dir, repo_type=args.repo_type, revision=args.revision, refs=refs))
+        elif args.action == "tree":
+            print(cache_inspect.tree(args.repo, args.repo_type, cache_dir))
+        else:
+            report = cache_inspect.check(cache_dir, args.repo, args.repo_type)
+            if not report.problems:
+                print(f"OK: {report.repos} repos, {report.blobs} blobs verified")
+                return 0
+            print(f"{len(report.problems)} problems in {cache_dir} ({report.repos} repos, {report.blobs} blobs checked):")
+            print("\n".join(f"{number}. {problem}" for number, problem in enumerate(report.problems, 1)))
+            return 1
+    except (CacheError, OSError) as error:
+        print(f"hfcourse cache {args.action}: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
     return 0
 
 
