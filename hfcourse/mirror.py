@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -135,9 +136,14 @@ def run_child(code: str, env: Mapping[str, str], timeout: float = 120) -> str:
     except subprocess.TimeoutExpired:
         raise MirrorError(f"the child process ran past {timeout:g} s: is the mirror still running?") from None
     if done.returncode != 0:
-        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit status {done.returncode}"
-        raise MirrorError(f"the child process failed: {last}")
+        raise MirrorError(f"the child process failed: {error_line(done.stderr) or f'exit status {done.returncode}'}")
     return done.stdout.rstrip("\n")
+
+
+def error_line(stderr: str) -> str:
+    """The line of a traceback that names the exception, without its module: 'OSError: ...'."""
+    lines = [line for line in stderr.splitlines() if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line)]
+    return re.sub(r"^[\w.]*\.(?=\w+:)", "", lines[-1]) if lines else ""
 
 
 def current() -> Mirror | None:

@@ -68,7 +68,7 @@ def _check_lfs_blob_name(answer: Any) -> None:
 
 
 def _check_mirror_env(answer: Any) -> None:
-    from hfcourse.mirror import current
+    from hfcourse.mirror import current, error_line
     from hfcourse.paths import course_hub_home
 
     if not isinstance(answer, Mapping):
@@ -101,7 +101,7 @@ def _check_mirror_env(answer: Any) -> None:
     code = f"import json\nfrom huggingface_hub import hf_hub_download\nprint(json.dumps(hf_hub_download({DOWNLOAD_REPO!r}, 'config.json')))"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
-        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit status {done.returncode}"
+        last = error_line(done.stderr) or f"exit status {done.returncode}"
         raise Feedback(f"a child process with this environment could not download {DOWNLOAD_REPO}'s config.json: {last}")
     downloaded = Path(json.loads(done.stdout.strip().splitlines()[-1]))
     cache = Path(env.get("HF_HUB_CACHE") or env.get("HUGGINGFACE_HUB_CACHE") or home / "hub").expanduser().resolve()
