@@ -146,6 +146,19 @@ def error_line(stderr: str) -> str:
     return re.sub(r"^[\w.]*\.(?=\w+:)", "", lines[-1]) if lines else ""
 
 
+def table_columns(table: str, keep: Iterable[str]) -> str:
+    """Some columns of a fixed-width table such as `hf cache scan` prints; its row of dashes gives the widths."""
+    lines = [line for line in table.splitlines() if line.strip()]
+    dashes = next(index for index, line in enumerate(lines) if set(line.strip()) <= {"-", " "})
+    spans = [match.span() for match in re.finditer(r"-+", lines[dashes])]
+    header = [lines[dashes - 1][start:end].strip() for start, end in spans]
+    wanted = [header.index(name) for name in keep]
+    body = [line for line in lines[dashes + 1:] if not line.startswith("Done in")]  # the summary line has no columns
+    rows = [[line[start:end].strip() for start, end in spans] for line in [lines[dashes - 1], *body]]
+    widths = [max(len(row[column]) for row in rows) for column in wanted]
+    return "\n".join("  ".join(row[column].ljust(width) for column, width in zip(wanted, widths)).rstrip() for row in rows)
+
+
 def current() -> Mirror | None:
     """The mirror this process started last and has not stopped, if any."""
     return _running[-1] if _running else None
