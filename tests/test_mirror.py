@@ -111,3 +111,35 @@ def test_client_env_drops_the_offline_settings_of_this_process(tmp_path: Path) -
     env = mirror.client_env("http://127.0.0.1:1", tmp_path, base={"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": "/hub", "PATH": "/bin"})
     assert env["HF_HUB_OFFLINE"] == "0" and "HF_HUB_CACHE" not in env and env["PATH"] == "/bin"
     assert env["HF_ENDPOINT"] == "http://127.0.0.1:1" and env["HF_HOME"] == str(tmp_path)
+
+
+def test_olah_does_not_outlive_a_killed_parent(offline_hub: Path) -> None:
+    """A kernel that dies without running its finalizers (SIGKILL) takes olah with it."""
+    import os
+    import shutil
+    import signal
+    import time
+
+    code = (f"import hfcourse.mirror as m\nrunning = m.start([{REPO_ID!r}])\n"
+            "print(running._process.pid, running.port, running.root, flush=True)\nimport time\ntime.sleep(120)")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        pid, port, root = parent.stdout.readline().split()
+        assert mirror.port_open(int(port))
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    shutil.rmtree(root, ignore_errors=True)  # nothing else removes it when the parent is killed
+    deadline = time.monotonic() + 15
+    while alive(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(int(pid)) and not mirror.port_open(int(port))
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped, does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
