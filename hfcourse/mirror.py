@@ -253,7 +253,7 @@ class Mirror:
         self.stop()
 
     def _wait_until_serving(self, started: float) -> None:
-        probe = f"{self.url}/api/models/{self.repos[0]}/revision/main"
+        probe = f"http://{HOST}:{self.port}/api/models/{self.repos[0]}/revision/main"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
         deadline = started + START_TIMEOUT_S
         while time.perf_counter() < deadline:
