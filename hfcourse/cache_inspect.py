@@ -60,9 +60,9 @@ def check(cache_dir: Path | None = None, repo_id: str | None = None, repo_type: 
     scope = [str(repo.resolve()) for repo in repos]
     for warning in scan_cache_dir(cache).warnings:
         text = str(warning)
-        if repo_id and not any(path in text for path in scope):
+        if repo_id and not any(_mentions(text, path) for path in scope):
             continue
-        if not any(path in text for path in explained):
+        if not any(_mentions(text, path) for path in explained):
             report.problems.append(f"huggingface_hub's scan_cache_dir refuses part of the cache: {text}")
     return report
 
@@ -115,6 +115,11 @@ def _existing_cache(cache_dir: Path | None) -> Path:
 
 def _repo_dirs(cache: Path) -> list[Path]:
     return sorted(path for path in cache.iterdir() if path.is_dir() and "--" in path.name and not path.name.startswith("."))
+
+
+def _mentions(text: str, path: str) -> bool:
+    """Whether `text` names `path` or something inside it (not merely a longer name that starts the same)."""
+    return re.search(re.escape(path) + r"(?=[/\\)\s]|\.?$)", text) is not None
 
 
 def _describe_repo(folder_name: str) -> str:

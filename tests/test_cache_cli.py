@@ -236,6 +236,13 @@ def test_verify_reports_what_scan_cache_dir_refuses(cache: Path) -> None:
     assert verify(cache, REPO_ID) == []  # the repo itself is healthy
 
 
+def test_a_stray_file_named_like_a_broken_repo_is_still_reported(cache: Path) -> None:
+    (cache / REPO_DIR / "refs" / "main").write_text("e" * 40)
+    (cache / f"{REPO_DIR}.txt").write_text("not a repo")
+    problems = verify(cache)
+    assert len(problems) == 2 and "refs/main names commit" in problems[0] and f"{REPO_DIR}.txt" in problems[1]
+
+
 def test_verify_one_repo_ignores_the_others(tiny_repo: Path, cache: Path) -> None:
     import_folder(tiny_repo, "course/other", cache)
     (cache / "models--course--other" / "refs" / "main").write_text("e" * 40)
