@@ -48,11 +48,12 @@ class SetupError(RuntimeError):
     """setup() cannot do what was asked; the message says what to do instead."""
 
 
-def setup(mode: str | Mode | None = None, endpoint: str | None = None) -> Mode:
-    """Configure the Hugging Face libraries for this process and print one line saying how.
+def setup(mode: str | Mode | None = None, endpoint: str | None = None, *, announce: bool = True) -> Mode:
+    """Configure the Hugging Face libraries for this process (and the processes it starts); print how.
 
     `mode` (or `$HFCOURSE_MODE`) is "online", "mirror" or "offline"; left out, the endpoint
-    is probed for at most 3 s and the course hub is used if it does not answer.
+    is probed for at most 3 s and the course hub is used if it does not answer. The choice is exported
+    as `$HFCOURSE_MODE`, so a script started from a lesson uses the same mode without probing again.
     """
     requested = _requested_mode(mode)
     endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
@@ -73,7 +74,9 @@ def setup(mode: str | Mode | None = None, endpoint: str | None = None) -> Mode:
     wanted = environment_for(chosen, endpoint)
     _refuse_if_configured_too_late(wanted)
     os.environ.update(wanted)
-    print(f"hfcourse: {chosen} mode ({reason}): {_describe(chosen, endpoint)}")
+    os.environ[MODE_ENV] = chosen.value
+    if announce:
+        print(f"hfcourse: {chosen} mode ({reason}): {_describe(chosen, endpoint)}")
     return chosen
 
 

@@ -29,6 +29,7 @@ def offline_hub() -> Path:
 
 def run_python(code: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `code` in a fresh interpreter (setup() works on a process's first imports)."""
-    full_env = {key: value for key, value in os.environ.items() if not key.startswith(("HF_", "HFCOURSE_MODE"))}
+    inherited = ("HF_", "HUGGINGFACE_", "TRANSFORMERS_OFFLINE", "TRANSFORMERS_CACHE", "HFCOURSE_MODE")
+    full_env = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO)

@@ -1,0 +1,55 @@
+"""The lesson scripts train for real, alone and under torchrun; replicas of a DDP run end identical."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from safetensors.torch import load_file
+
+from hfcourse.launch import run_script
+from tests.conftest import REPO
+
+TINY = ("--train-rows", "64", "--eval-rows", "32", "--epochs", "1", "--batch-size", "8")
+
+
+def test_sst5_loop_under_torchrun_ends_with_identical_replicas(tmp_path: Path) -> None:
+    output = run_script("scripts/train_sst5.py", *TINY, "--save-rank-weights", str(tmp_path), processes=2)
+    assert "2 process(es) on cpu, 4 steps per epoch each" in output
+    assert output.count("epoch 1:") == 1, "only rank 0 prints"
+    rank0, rank1 = (load_file(tmp_path / f"rank-{rank}.safetensors") for rank in (0, 1))
+    assert rank0.keys() == rank1.keys()
+    assert all((rank0[name] == rank1[name]).all() for name in rank0)
+
+    from transformers import AutoModelForSequenceClassification
+
+    start = AutoModelForSequenceClassification.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
+    body = start.base_model.state_dict()
+    assert all((rank0[f"bert.{name}"] == tensor).all() for name, tensor in body.items()), "the frozen body must not move"
+    assert rank0["classifier.weight"].shape == (5, start.config.hidden_size), "re-headed for 5 labels"
+
+
+def test_sst5_loop_in_one_process_learns_and_saves_the_best_model(tmp_path: Path) -> None:
+    output = run_script("scripts/train_sst5.py", *TINY, "--output-dir", str(tmp_path))
+    assert "1 process(es) on cpu, 8 steps per epoch each" in output
+    assert "test accuracy with the best weights:" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) >= ["config.json", "model.safetensors"]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [(("--lr", "fast"), "invalid float value: 'fast'"), (("--epochs", "0"), "--epochs must be positive"),
+     (("--warmup-ratio", "1.5"), "--warmup-ratio must be in [0, 1)"), (("--device", "tpu"), "invalid choice: 'tpu'")],
+)
+def test_sst5_loop_refuses_bad_options_with_a_clear_message(options: tuple[str, ...], message: str) -> None:
+    result = subprocess.run([sys.executable, "scripts/train_sst5.py", *options], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_trainer_script_runs_under_torchrun_with_two_processes() -> None:
+    output = run_script("scripts/train_mrpc.py", "--train-rows", "64", "--eval-rows", "32", "--batch-size", "8", processes=2)
+    assert "2 process(es), 8 rows per process per step, 4 optimizer steps" in output
+    assert "validation accuracy" in output
