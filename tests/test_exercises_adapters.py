@@ -1,0 +1,98 @@
+"""Lesson 7's exercises accept their solutions and answer specific wrong answers with specific feedback."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hfcourse.exercises import Exercise
+from hfcourse.exercises import adapters_lesson as lesson7
+from hfcourse.finetuning import predict
+
+logging.getLogger("adapters").setLevel(logging.ERROR)
+
+
+def solve(exercise: Exercise, **lesson_names: object) -> object:
+    """Run the exercise's published solution, with the names the lesson defined before it, and return `answer`."""
+    namespace: dict[str, object] = {"predict": predict, **lesson_names}
+    exec(textwrap.dedent(exercise.solution_code), namespace)
+    return namespace["answer"]
+
+
+def feedback(exercise: Exercise, answer: object) -> str:
+    passed, message = exercise.evaluate(answer)
+    assert not passed, f"{exercise.title}: accepted a wrong answer {answer!r}"
+    return message
+
+
+def test_adapter_trainable(offline_hub: Path) -> None:
+    from hfcourse.parameters import ParameterCount
+
+    right = solve(lesson7.adapter_trainable)
+    assert lesson7.adapter_trainable.evaluate(right) == (True, "Correct!")
+    counts = lesson7._trainable_counts()
+    assert counts["default"] > right > counts["head"] > counts["adapter"] > 0
+    assert "train_adapter" in feedback(lesson7.adapter_trainable, counts["total"])
+    assert "frozen" in feedback(lesson7.adapter_trainable, counts["total"] - right)
+    assert "train_adapter" in feedback(lesson7.adapter_trainable, counts["total"] - counts["head"])
+    assert "reduction factor 16" in feedback(lesson7.adapter_trainable, counts["default"])
+    assert "head trains too" in feedback(lesson7.adapter_trainable, counts["adapter"])
+    assert "head alone" in feedback(lesson7.adapter_trainable, counts["head"])
+    assert ".trainable" in feedback(lesson7.adapter_trainable, ParameterCount(right, counts["total"]))
+    assert "share" in feedback(lesson7.adapter_trainable, 0.78)
+    assert "whole number" in feedback(lesson7.adapter_trainable, str(right))
+    assert "not the trainable count" in feedback(lesson7.adapter_trainable, right + 1)
+
+
+@pytest.fixture(scope="module")
+def two_adapters(offline_hub: Path) -> dict[str, Any]:
+    """A body with two adapters and heads whose weights are drawn at random (a quick stand-in for training),
+    so that every way of mixing them up gives different predictions."""
+    import torch
+    from adapters import AutoAdapterModel
+    from transformers import AutoTokenizer
+
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(lesson7.CHECKPOINT)
+    model = AutoAdapterModel.from_pretrained(lesson7.CHECKPOINT)
+    model.add_adapter("rotten_tomatoes", config="seq_bn")
+    model.add_classification_head("rotten_tomatoes", num_labels=2, id2label={0: "👎", 1: "👍"})
+    model.add_adapter("sst5", config="seq_bn")
+    names = ["very negative", "negative", "neutral", "positive", "very positive"]
+    model.add_classification_head("sst5", num_labels=5, id2label=dict(enumerate(names)))
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if ".adapters." in name or "heads." in name:
+                parameter.normal_(0.0, 0.5)
+    model.set_active_adapters("rotten_tomatoes")
+    return {"model": model, "tokenizer": tokenizer}
+
+
+def test_switch_adapters(two_adapters: dict[str, Any]) -> None:
+    model, tokenizer = two_adapters["model"], two_adapters["tokenizer"]
+    exercise = lesson7.switch_adapters(model, tokenizer)
+    right = solve(exercise, **two_adapters)
+    assert exercise.evaluate(right) == (True, "Correct!")
+    assert str(model.active_adapters) == "Stack[rotten_tomatoes]" and model.active_head == "rotten_tomatoes"
+    mixed = lesson7._labels_with(model, tokenizer, "rotten_tomatoes", "sst5")
+    assert mixed != right, "the fixture's adapters should disagree"
+    assert str(model.active_adapters) == "Stack[rotten_tomatoes]", "checking leaves the learner's setup as it was"
+    assert "'rotten_tomatoes''s labels" in feedback(exercise, predict(model, tokenizer, lesson7.SENTENCES))
+    assert "switches both" in feedback(exercise, mixed)
+    assert "label ids" in feedback(exercise, [model.get_labels("sst5").index(label) for label in right])
+    assert "3 labels" in feedback(exercise, right[:2])
+    wrong = ["neutral" if label != "neutral" else "positive" for label in right]
+    assert "not what" in feedback(exercise, wrong)
+
+
+def test_switch_adapters_needs_both_adapters(offline_hub: Path) -> None:
+    from adapters import AutoAdapterModel
+
+    model = AutoAdapterModel.from_pretrained(lesson7.CHECKPOINT)
+    model.add_adapter("rotten_tomatoes", config="seq_bn")
+    with pytest.raises(ValueError, match="add_adapter and add_classification_head"):
+        lesson7.switch_adapters(model, tokenizer=None)
