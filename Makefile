@@ -31,6 +31,8 @@ $(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets
 	# lesson 8's mirror server (olah) needs huggingface_hub>=1.27: a venv of its own, inside $(VENV)
 	test -x $(VENV)/olah/bin/python || $(BIN)/python -m venv $(VENV)/olah
 	$(VENV)/olah/bin/python -m pip install --quiet --no-deps -r requirements/mirror.txt
+	# matplotlib builds its font cache on first import and says so on stderr: do it here, not in a lesson
+	$(BIN)/python -c "import matplotlib.font_manager"
 	touch $(STAMP)
 
 notebooks: hub  ## re-execute every lesson offline and store its outputs (what nbval then compares)
