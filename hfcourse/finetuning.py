@@ -21,6 +21,29 @@ class MethodResult:
     disk_bytes: int
 
 
+MEAN_POOLING_HEAD = "mean_pooling_classification"
+
+
+def mean_pooling_head_class() -> type:
+    """A classification head on the average of the token states (padding left out) rather than the first token.
+
+    Register it on a model with `model.register_custom_head(MEAN_POOLING_HEAD, mean_pooling_head_class())`.
+    """
+    from adapters.heads import ClassificationHead
+
+    class MeanPoolingClassificationHead(ClassificationHead):
+        def forward(self, outputs: Any, cls_output: Any = None, attention_mask: Any = None, return_dict: bool = False, **kwargs: Any) -> Any:
+            if cls_output is None:
+                states = outputs[0]
+                if attention_mask is None:
+                    raise ValueError("a mean-pooling head needs the attention_mask: pass the tokenizer's whole output.")
+                mask = attention_mask.unsqueeze(-1).to(states.dtype)
+                cls_output = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+            return super().forward(outputs, cls_output=cls_output, attention_mask=attention_mask, return_dict=return_dict, **kwargs)
+
+    return MeanPoolingClassificationHead
+
+
 def folder_size(path: str | Path) -> int:
     """Bytes in all files under `path` (what a saved model or adapter costs on disk)."""
     folder = Path(path)
@@ -50,19 +73,25 @@ def by_length(dataset: Any, column: str = "input_ids") -> Any:
     return dataset.select(sorted(range(len(lengths)), key=lengths.__getitem__))
 
 
-def predict(model: Any, tokenizer: Any, texts: Sequence[str]) -> list[str]:
-    """Label names the model's active head gives `texts` (eval mode, no gradients)."""
+def predict(model: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 64) -> list[str]:
+    """Label names the model's active head gives `texts` (eval mode, no gradients, batches of similar length)."""
     import torch
 
+    texts = list(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    ids: dict[int, int] = {}
     was_training = model.training
     model.eval()
     try:
         with torch.no_grad():
-            logits = model(**tokenizer(list(texts), padding=True, truncation=True, return_tensors="pt")).logits
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                batch = tokenizer([texts[i] for i in chunk], padding=True, truncation=True, return_tensors="pt")
+                ids.update(zip(chunk, model(**batch).logits.argmax(dim=-1).tolist()))
     finally:
         model.train(was_training)
     id2label = model.get_labels_dict() if hasattr(model, "get_labels_dict") else model.config.id2label
-    return [id2label[int(i)] for i in logits.argmax(dim=-1)]
+    return [id2label[ids[i]] for i in range(len(texts))]
 
 
 def comparison_table(results: Sequence[MethodResult]) -> str:

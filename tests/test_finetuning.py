@@ -92,5 +92,49 @@ def test_predict_names_the_active_heads_labels_and_keeps_the_training_mode(offli
     assert model.training, "predict puts the model back in training mode"
     assert len(two) == 3 and set(two) <= {"👎", "👍"}
     assert predict(model, tokenizer, texts) == two, "eval mode: no dropout, the same answer twice"
+    assert predict(model, tokenizer, texts, batch_size=1) == two, "batching and ordering do not change answers"
+    assert predict(model, tokenizer, []) == []
     model.active_head = "three"
     assert set(predict(model, tokenizer, texts)) <= {"a", "b", "c"}
+
+
+def test_mean_pooling_head_ignores_padding_and_survives_a_save_load_round_trip(offline_hub: Path, tmp_path: Path) -> None:
+    import logging
+
+    import torch
+    from adapters import AutoAdapterModel
+    from transformers import AutoTokenizer
+
+    from hfcourse.finetuning import MEAN_POOLING_HEAD, mean_pooling_head_class
+
+    logging.getLogger("adapters").setLevel(logging.ERROR)
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained("FacebookAI/roberta-base")
+    model = AutoAdapterModel.from_pretrained("FacebookAI/roberta-base").eval()
+    model.add_adapter("task", config="seq_bn")
+    model.register_custom_head(MEAN_POOLING_HEAD, mean_pooling_head_class())
+    model.add_custom_head(MEAN_POOLING_HEAD, "task", num_labels=2, id2label={0: "no", 1: "yes"})
+    model.set_active_adapters("task")
+    assert model.heads["task"].config["head_type"] == MEAN_POOLING_HEAD
+    alone = tokenizer(["short"], return_tensors="pt")
+    padded = tokenizer(["short", "a much longer sentence than the first one"], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        logits_alone = model(**alone).logits[0]
+        logits_padded = model(**padded).logits[0]
+        states = model.base_model(**alone).last_hidden_state
+        layers = torch.nn.Sequential(*model.heads["task"])  # the head's layers (dropout is off in eval mode)
+        by_hand = layers(states.mean(dim=1))[0]
+        first_token = layers(states[:, 0])[0]
+    torch.testing.assert_close(logits_alone, logits_padded, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(logits_alone, by_hand, atol=1e-5, rtol=1e-4)
+    assert not torch.allclose(logits_alone, first_token, atol=1e-3), "it does not read the first token"
+    with pytest.raises(ValueError, match="attention_mask"):
+        model(input_ids=alone["input_ids"])
+
+    model.save_adapter(str(tmp_path / "task"), "task")
+    fresh = AutoAdapterModel.from_pretrained("FacebookAI/roberta-base").eval()
+    fresh.register_custom_head(MEAN_POOLING_HEAD, mean_pooling_head_class())
+    fresh.set_active_adapters(fresh.load_adapter(str(tmp_path / "task")))
+    with torch.no_grad():
+        torch.testing.assert_close(fresh(**alone).logits[0], logits_alone)
+    assert fresh.get_labels("task") == ["no", "yes"]
