@@ -15,7 +15,8 @@ MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 SENTIMENT_TRAIN, SENTIMENT_HELD_OUT, MAX_TOKENS = 1500, 400, 32
 THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS, THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS = 1200, 600, 400, 200
-POOLER_SCALE = 0.05
+POOLER_SCALE = 0.05  # the sentiment default: tanh(0.05 h) is nearly linear
+THREE_WAY_POOLER_SCALE, THREE_WAY_EMPHASIS = 0.5, 10.0  # see _fit_classifier: pooled features a fresh head learns from
 EVERYDAY_WEIGHT = 5.0  # the few everyday sentences count five times each beside the critics' snippets
 
 
@@ -64,11 +65,15 @@ def build_three_way_sentiment(out: Path) -> BuiltModel:
 
     texts, labels = labelled("train", THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS)
     held_out_texts, held_out_labels = labelled("test", THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS)
-    score = _fit_classifier(out, ["LABEL_0", "LABEL_1", "LABEL_2"], texts, labels, [1.0] * len(texts), held_out_texts, held_out_labels)
+    score = _fit_classifier(
+        out, ["LABEL_0", "LABEL_1", "LABEL_2"], texts, labels, [1.0] * len(texts), held_out_texts, held_out_labels,
+        pooler_scale=THREE_WAY_POOLER_SCALE, emphasis=THREE_WAY_EMPHASIS,
+    )
     return BuiltModel(
         "BertForSequenceClassification",
         score.parameters,
-        f"{MINILM}, body frozen; 3-way classifier fitted here (logistic regression on [CLS]) on {len(texts)} real "
+        f"{MINILM}, body frozen; pooler set to stress the sentiment directions of a first regression, then a "
+        f"3-way classifier fitted here (logistic regression on the pooled [CLS]) on {len(texts)} real "
         "Rotten Tomatoes texts: rotten snippets LABEL_0 (negative), plot-summary sentences LABEL_1 (neutral), "
         "fresh snippets LABEL_2 (positive); no tweets",
         MINILM_LICENSE + "; head made here",
@@ -86,12 +91,14 @@ class _Score:
 
 def _fit_classifier(
     out: Path, label_names: list[str], texts: list[str], labels: list[int], weights: list[float],
-    held_out_texts: list[str], held_out_labels: list[int],
+    held_out_texts: list[str], held_out_labels: list[int], pooler_scale: float = POOLER_SCALE, emphasis: float = 0.0,
 ) -> _Score:
     """Save MiniLM with a classification head fitted by logistic regression on its pooled [CLS] vectors.
 
-    The pooler is set to a scaled identity (tanh(0.05 h) is nearly linear) and the fitted regression becomes
-    the classifier, so the saved model computes exactly the fitted model.
+    The pooler is set to tanh(scale * (I + emphasis * P) h), where P projects onto the directions a first
+    regression on the raw [CLS] vectors found (none when emphasis is 0): like the pooler of a fine-tuned model,
+    it makes the task's directions dominate, so a new head trained on a frozen body learns from few rows.
+    The regression fitted on the pooler's outputs becomes the classifier: the saved model computes exactly it.
     """
     import numpy as np
     import torch
@@ -104,12 +111,17 @@ def _fit_classifier(
         minilm_dir(), num_labels=len(label_names), id2label=dict(enumerate(label_names)),
         label2id={name: i for i, name in enumerate(label_names)},
     )
+    cls_states = _cls_states(model.bert, tokenizer, texts)
+    pooler = torch.eye(model.config.hidden_size, dtype=torch.float64)
+    if emphasis:
+        first = LogisticRegression(C=0.1, max_iter=5000).fit(cls_states[:, 0].numpy(), labels, sample_weight=weights)
+        directions, _ = np.linalg.qr(first.coef_.T)
+        pooler += emphasis * torch.from_numpy(directions @ directions.T)
     with torch.no_grad():
-        model.bert.pooler.dense.weight.copy_(torch.eye(model.config.hidden_size) * POOLER_SCALE)
+        model.bert.pooler.dense.weight.copy_(pooler * pooler_scale)
         model.bert.pooler.dense.bias.zero_()
-    fitted = LogisticRegression(C=0.1 / POOLER_SCALE**2, max_iter=5000).fit(
-        _pooled(model, tokenizer, texts), labels, sample_weight=weights
-    )
+        pooled = model.bert.pooler(cls_states).numpy()
+    fitted = LogisticRegression(C=0.1 / pooler_scale**2, max_iter=5000).fit(pooled, labels, sample_weight=weights)
     weight = torch.tensor(fitted.coef_, dtype=torch.float32)
     bias = torch.tensor(fitted.intercept_, dtype=torch.float32)
     if len(label_names) == 2:  # one logit z; softmax over (-z/2, z/2) equals the logistic sigmoid(z)
