@@ -26,6 +26,7 @@ from transformers import (  # noqa: E402
     AutoTokenizer,
     DataCollatorWithPadding,
     EvalPrediction,
+    PrinterCallback,
     Trainer,
     TrainingArguments,
 )
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
             processing_class=tokenizer,
             compute_metrics=compute_metrics,
         )
+        trainer.remove_callback(PrinterCallback)  # the log lines hold timings; the summary below says what matters
         result = trainer.train()
         metrics = trainer.evaluate()
     if trainer.is_world_process_zero():
