@@ -119,3 +119,17 @@ def test_setup_run_twice_with_the_same_mode_is_fine(built_hub: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "offline"
+
+
+def test_a_child_process_inherits_the_chosen_mode_without_probing(built_hub: Path) -> None:
+    parent = (
+        "import subprocess, sys, hfcourse\n"
+        "hfcourse.setup('offline', announce=False)\n"
+        "child = 'import hfcourse; print(hfcourse.setup())'\n"
+        "print(subprocess.run([sys.executable, '-c', child], capture_output=True, text=True, check=True).stdout)"
+    )
+    result = run_python(parent, {"HFCOURSE_HUB": str(built_hub)})
+    assert result.returncode == 0, result.stderr
+    banner, mode = result.stdout.strip().splitlines()
+    assert banner.startswith("hfcourse: offline mode (chosen by HFCOURSE_MODE)"), "the child did not probe"
+    assert mode == "offline"
