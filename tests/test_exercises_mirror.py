@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,21 +11,8 @@ import pytest
 
 from hfcourse import mirror as mirrors
 from hfcourse.cache import git_blob_sha1_bytes, lfs_pointer
-from hfcourse.exercises import Exercise
 from hfcourse.exercises import mirror_cache as lesson8
-
-
-def solve(exercise: Exercise, **lesson_names: object) -> object:
-    """Run the exercise's published solution with the names the lesson defined before it; return `answer`."""
-    namespace: dict[str, object] = {"os": os, **lesson_names}
-    exec(textwrap.dedent(exercise.solution_code), namespace)
-    return namespace["answer"]
-
-
-def feedback(exercise: Exercise, answer: object) -> str:
-    passed, message = exercise.evaluate(answer)
-    assert not passed, f"{exercise.title}: accepted a wrong answer {answer!r}"
-    return message
+from tests.test_exercises import feedback, solve
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +21,7 @@ def snapshot(offline_hub: Path) -> Path:
 
 
 def test_blob_name(snapshot: Path) -> None:
-    right = solve(lesson8.blob_name, snapshot=snapshot)
+    right = solve(lesson8.blob_name, os=os, snapshot=snapshot)
     assert lesson8.blob_name.evaluate(right) == (True, "Correct!")
     data = (snapshot / "merges.txt").read_bytes()
     assert "header first" in feedback(lesson8.blob_name, hashlib.sha1(data).hexdigest())
@@ -49,7 +35,7 @@ def test_blob_name(snapshot: Path) -> None:
 
 
 def test_lfs_blob_name(snapshot: Path) -> None:
-    right = solve(lesson8.lfs_blob_name, snapshot=snapshot)
+    right = solve(lesson8.lfs_blob_name, os=os, snapshot=snapshot)
     assert lesson8.lfs_blob_name.evaluate(right) == (True, "Correct!")
     weights = snapshot / "model.safetensors"
     data = weights.read_bytes()
@@ -68,7 +54,7 @@ def mirror(offline_hub: Path) -> Iterator[mirrors.Mirror]:
 
 def test_mirror_env_solution_downloads_into_the_fresh_home(mirror: mirrors.Mirror, tmp_path: Path) -> None:
     fresh_home = tmp_path / "fresh"
-    right = solve(lesson8.mirror_env, mirror=mirror, fresh_home=fresh_home)
+    right = solve(lesson8.mirror_env, os=os, mirror=mirror, fresh_home=fresh_home)
     assert lesson8.mirror_env.evaluate(right) == (True, "Correct!")
     assert list((fresh_home / "hub" / "models--google-t5--t5-base" / "snapshots").glob("*/config.json"))
 
