@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import logging
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hfcourse.exercises import Exercise
 from hfcourse.exercises import adapters_lesson as lesson7
 from hfcourse.finetuning import predict
+from tests.test_exercises import feedback, solve
 
 logging.getLogger("adapters").setLevel(logging.ERROR)
-
-
-def solve(exercise: Exercise, **lesson_names: object) -> object:
-    """Run the exercise's published solution, with the names the lesson defined before it, and return `answer`."""
-    namespace: dict[str, object] = {"predict": predict, **lesson_names}
-    exec(textwrap.dedent(exercise.solution_code), namespace)
-    return namespace["answer"]
-
-
-def feedback(exercise: Exercise, answer: object) -> str:
-    passed, message = exercise.evaluate(answer)
-    assert not passed, f"{exercise.title}: accepted a wrong answer {answer!r}"
-    return message
 
 
 def test_adapter_trainable(offline_hub: Path) -> None:
     from hfcourse.parameters import ParameterCount
 
-    right = solve(lesson7.adapter_trainable)
+    right = solve(lesson7.adapter_trainable, predict=predict)
     assert lesson7.adapter_trainable.evaluate(right) == (True, "Correct!")
     counts = lesson7._trainable_counts()
     assert counts["default"] > right > counts["head"] > counts["adapter"] > 0
@@ -75,7 +61,7 @@ def two_adapters(offline_hub: Path) -> dict[str, Any]:
 def test_switch_adapters(two_adapters: dict[str, Any]) -> None:
     model, tokenizer = two_adapters["model"], two_adapters["tokenizer"]
     exercise = lesson7.switch_adapters(model, tokenizer)
-    right = solve(exercise, **two_adapters)
+    right = solve(exercise, predict=predict, **two_adapters)
     assert exercise.evaluate(right) == (True, "Correct!")
     assert str(model.active_adapters) == "Stack[rotten_tomatoes]" and model.active_head == "rotten_tomatoes"
     mixed = lesson7._labels_with(model, tokenizer, "rotten_tomatoes", "sst5")
