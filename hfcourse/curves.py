@@ -7,19 +7,19 @@ from typing import Any
 
 
 def plot_log_history(histories: Mapping[str, Sequence[Mapping[str, Any]]]) -> Any:
-    """Training loss by step and evaluation loss by epoch, one line per run (`trainer.state.log_history`)."""
+    """Training and validation loss by optimizer step, one line per run (`trainer.state.log_history`)."""
     import matplotlib.pyplot as plt
 
     figure, (train_axis, eval_axis) = plt.subplots(1, 2, figsize=(10, 3.5))
     for name, history in histories.items():
         train = [(entry["step"], entry["loss"]) for entry in history if "loss" in entry]
-        evaluation = [(entry["epoch"], entry["eval_loss"]) for entry in history if "eval_loss" in entry]
+        evaluation = [(entry["step"], entry["eval_loss"]) for entry in history if "eval_loss" in entry]
         if not train and not evaluation:
             raise ValueError(f"{name}: the log history has no 'loss' or 'eval_loss' entries; set logging_steps and eval_strategy.")
         train_axis.plot(*zip(*train), label=name)
         eval_axis.plot(*zip(*evaluation), marker="o", label=name)
     train_axis.set(title="training loss", xlabel="optimizer step", ylabel="loss")
-    eval_axis.set(title="validation loss", xlabel="epoch", ylabel="loss")
+    eval_axis.set(title="validation loss", xlabel="optimizer step", ylabel="loss")
     for axis in (train_axis, eval_axis):
         axis.legend()
     figure.tight_layout()

@@ -49,7 +49,26 @@ def test_sst5_loop_refuses_bad_options_with_a_clear_message(options: tuple[str, 
     assert message in result.stderr
 
 
-def test_trainer_script_runs_under_torchrun_with_two_processes() -> None:
+def test_trainer_script_runs_under_torchrun_and_its_replicas_end_identical() -> None:
     output = run_script("scripts/train_mrpc.py", "--train-rows", "64", "--eval-rows", "32", "--batch-size", "8", processes=2)
     assert "2 process(es), 8 rows per process per step, 4 optimizer steps" in output
+    assert "the 2 replicas end with identical weights: True" in output
+    assert "validation accuracy" in output
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [(("--max-length", "0"), "--max-length must be positive"), (("--train-rows", "-1"), "--train-rows must be 0 (all) or more"),
+     (("--batch-size", "eight"), "invalid int value: 'eight'")],
+)
+def test_trainer_script_refuses_bad_options_with_a_clear_message(options: tuple[str, ...], message: str) -> None:
+    result = subprocess.run([sys.executable, "scripts/train_mrpc.py", *options], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_trainer_script_runs_in_one_process_without_torchrun() -> None:
+    output = run_script("scripts/train_mrpc.py", "--train-rows", "32", "--eval-rows", "16", "--batch-size", "8")
+    assert "1 process(es), 8 rows per process per step, 4 optimizer steps" in output
+    assert "replicas" not in output
     assert "validation accuracy" in output
