@@ -59,3 +59,39 @@ def test_comparison_table_reports_exact_counts_and_marks_times_as_measured() -> 
     table = comparison_table(EpochCost("fixed", 2, 1000, 600, 2.0), EpochCost("dynamic", 2, 400, 0, 1.0))
     assert "dynamic: 2.50x fewer positions, 2.0x (measured) faster than fixed" in table
     assert "60%" in table and "s (measured)" in table
+
+
+def test_plot_log_history_draws_losses_by_optimizer_step() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hfcourse.curves import plot_log_history
+
+    history = [
+        {"loss": 0.7, "step": 5, "epoch": 0.5},
+        {"eval_loss": 0.65, "step": 10, "epoch": 1.0},
+        {"loss": 0.6, "step": 10, "epoch": 1.0},
+        {"eval_loss": 0.55, "step": 20, "epoch": 2.0},
+        {"train_runtime": 1.0, "step": 20, "epoch": 2.0},
+    ]
+    figure = plot_log_history({"run": history})
+    train_axis, eval_axis = figure.axes
+    assert list(train_axis.lines[0].get_xdata()) == [5, 10] and list(train_axis.lines[0].get_ydata()) == [0.7, 0.6]
+    assert list(eval_axis.lines[0].get_xdata()) == [10, 20] and list(eval_axis.lines[0].get_ydata()) == [0.65, 0.55]
+    assert eval_axis.get_xlabel() == "optimizer step"
+    with pytest.raises(ValueError, match="set logging_steps and eval_strategy"):
+        plot_log_history({"empty": [{"train_runtime": 1.0, "step": 20}]})
+
+
+def test_plot_learning_rates_marks_the_end_of_warmup() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hfcourse.curves import plot_learning_rates
+
+    figure = plot_learning_rates([0.0, 0.5, 1.0, 0.5, 0.0], warmup_steps=2)
+    (axis,) = figure.axes
+    rates, warmup_line = axis.lines
+    assert list(rates.get_ydata()) == [0.0, 0.5, 1.0, 0.5, 0.0]
+    assert list(warmup_line.get_xdata()) == [2, 2]
+    assert "step 2" in warmup_line.get_label()

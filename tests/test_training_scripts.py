@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from safetensors.torch import load_file
@@ -38,15 +40,41 @@ def test_sst5_loop_in_one_process_learns_and_saves_the_best_model(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) >= ["config.json", "model.safetensors"]
 
 
+def _script_module(name: str) -> ModuleType:
+    """A lesson script imported as a module, to call its option parser without starting a run."""
+    spec = importlib.util.spec_from_file_location(f"lesson_script_{name}", REPO / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.parametrize(
-    "options, message",
-    [(("--lr", "fast"), "invalid float value: 'fast'"), (("--epochs", "0"), "--epochs must be positive"),
-     (("--warmup-ratio", "1.5"), "--warmup-ratio must be in [0, 1)"), (("--device", "tpu"), "invalid choice: 'tpu'")],
+    "script, options, message",
+    [("train_sst5", ("--lr", "fast"), "invalid float value: 'fast'"),
+     ("train_sst5", ("--epochs", "0"), "--epochs must be positive"),
+     ("train_sst5", ("--warmup-ratio", "1.5"), "--warmup-ratio must be in [0, 1)"),
+     ("train_sst5", ("--device", "tpu"), "invalid choice: 'tpu'"),
+     ("train_mrpc", ("--max-length", "0"), "--max-length must be positive"),
+     ("train_mrpc", ("--train-rows", "-1"), "--train-rows must be 0 (all) or more"),
+     ("train_mrpc", ("--batch-size", "eight"), "invalid int value: 'eight'")],
 )
-def test_sst5_loop_refuses_bad_options_with_a_clear_message(options: tuple[str, ...], message: str) -> None:
-    result = subprocess.run([sys.executable, "scripts/train_sst5.py", *options], cwd=REPO, capture_output=True, text=True)
+def test_scripts_refuse_bad_options_with_a_clear_message(
+    script: str, options: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _script_module(script).parse_options(list(options))
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("script", ["train_sst5", "train_mrpc"])
+def test_a_bad_option_on_the_command_line_exits_2_before_training(script: str) -> None:
+    result = subprocess.run([sys.executable, f"scripts/{script}.py", "--epochs", "-1"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2
-    assert message in result.stderr
+    assert "--epochs must be positive, got -1" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_trainer_script_runs_under_torchrun_and_its_replicas_end_identical() -> None:
@@ -54,17 +82,6 @@ def test_trainer_script_runs_under_torchrun_and_its_replicas_end_identical() -> 
     assert "2 process(es), 8 rows per process per step, 4 optimizer steps" in output
     assert "the 2 replicas end with identical weights: True" in output
     assert "validation accuracy" in output
-
-
-@pytest.mark.parametrize(
-    "options, message",
-    [(("--max-length", "0"), "--max-length must be positive"), (("--train-rows", "-1"), "--train-rows must be 0 (all) or more"),
-     (("--batch-size", "eight"), "invalid int value: 'eight'")],
-)
-def test_trainer_script_refuses_bad_options_with_a_clear_message(options: tuple[str, ...], message: str) -> None:
-    result = subprocess.run([sys.executable, "scripts/train_mrpc.py", *options], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 2
-    assert message in result.stderr
 
 
 def test_trainer_script_runs_in_one_process_without_torchrun() -> None:
