@@ -113,9 +113,8 @@ def main(argv: list[str] | None = None) -> None:
         trainer.remove_callback(PrinterCallback)  # the log lines hold timings; the summary below says what matters
         result = trainer.train()
         metrics = trainer.evaluate()
-        digests = [weights_digest(trainer.model)]
+        digests = [""] * args.world_size  # one per process, gathered from every replica
         if distributed:
-            digests = [""] * args.world_size
             torch.distributed.all_gather_object(digests, weights_digest(trainer.model))
     if trainer.is_world_process_zero():
         print(f"{args.world_size} process(es), {args.per_device_train_batch_size} rows per process per step, "
