@@ -17,6 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     hub = commands.add_parser("hub", help="the offline course hub").add_subparsers(dest="action", required=True)
     build = hub.add_parser("build", help="build the course hub if it is missing or stale")
     build.add_argument("--force", action="store_true", help="rebuild even if it is up to date")
+    train = hub.add_parser(
+        "train", help="(maintainers) train the stand-ins and ship their weights in hfcourse/hub/weights/",
+        description="Train stand-ins once, seeded, and store what training made with a sha256 manifest. "
+        "The result depends on the CPU: run it deliberately, then commit hfcourse/hub/weights/.",
+    )
+    train.add_argument("--only", action="append", default=[], metavar="NAME", help="a stand-in to retrain (repeatable; default: all)")
     list_ = hub.add_parser("list", help="what stands in for each repo id")
     hub.add_parser("path", help="print where the course hub lives")
     for sub in (build, list_):
@@ -26,7 +32,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "cache":
         return run_cache_command(args)
-    if args.action == "build":
+    if args.action == "train":
+        from hfcourse.hub.shipped import ShippedWeightsError
+        from hfcourse.hub.train import train_stand_ins
+
+        try:
+            train_stand_ins(args.only, log=lambda line: print(line, flush=True))
+        except ShippedWeightsError as error:
+            print(f"hfcourse hub train: error: {error}", file=sys.stderr)
+            return 2
+    elif args.action == "build":
         from hfcourse.hub.build import build_hub
 
         build_hub(args.home, force=args.force, log=lambda line: print(line, flush=True))

@@ -1,4 +1,9 @@
-"""Build the course hub: every stand-in laid into a fresh HF home, swapped into place when complete."""
+"""Build the course hub: every stand-in laid into a fresh HF home, swapped into place when complete.
+
+The build only assembles (see shipped.py): it copies the shipped trained weights and MiniLM's, writes
+tokenizers, datasets and metric scripts, and checks every hash. It trains nothing, so its bytes are the
+same on every machine.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,12 @@ from pathlib import Path
 
 from hfcourse.cache import atomic_write, import_folder
 from hfcourse.hub.catalog import MODELS
+from hfcourse.hub.shipped import WEIGHTS_DIR, assemble, manifest_file
 from hfcourse.hub.standins import BuiltModel
 from hfcourse.paths import course_hub_home, manifest_path
 
-# The build's result depends on these packages' versions and on the hub's own code.
-RECIPE_PACKAGES = ("torch", "transformers", "tokenizers", "huggingface_hub", "datasets", "evaluate", "scikit-learn")
+# The build's result depends on the hub's own code, the shipped weights and these packages' versions.
+RECIPE_PACKAGES = ("transformers", "tokenizers", "huggingface_hub", "datasets", "evaluate", "safetensors", "pyarrow")
 Log = Callable[[str], None]
 
 
@@ -28,7 +34,7 @@ def recipe_fingerprint() -> str:
     """A hash of everything the hub is made from: its code, its data files and the libraries' versions."""
     digest = hashlib.sha256()
     package_dir = Path(__file__).parent
-    for path in sorted(package_dir.rglob("*.py")) + [package_dir.parent / "cache.py"]:
+    for path in sorted(package_dir.rglob("*.py")) + [package_dir.parent / "cache.py", manifest_file(WEIGHTS_DIR)]:
         digest.update(path.relative_to(package_dir.parent).as_posix().encode() + b"\0" + path.read_bytes())
     for package in RECIPE_PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\n".encode())
@@ -74,16 +80,14 @@ def _build_into(staging: Path, log: Log) -> None:
     from hfcourse.hub.metrics_cache import install_metrics
 
     work = staging / "work"
-    built: dict[str, tuple[Path, BuiltModel]] = {}  # one build per builder, shared by the repos that use it
+    built: dict[str, tuple[Path, BuiltModel]] = {}  # one folder per trained stand-in, shared by the repos that use it
     models = []
+    started = time.perf_counter()
     for stand_in in MODELS:
-        key = stand_in.build.__qualname__
-        if key not in built:
-            started = time.perf_counter()
-            folder = work / key
-            built[key] = (folder, stand_in.build(folder))
-            log(f"  built {key} in {time.perf_counter() - started:.0f} s")
-        folder, facts = built[key]
+        if stand_in.name not in built:
+            folder = work / stand_in.name
+            built[stand_in.name] = (folder, assemble(stand_in.name, folder))
+        folder, facts = built[stand_in.name]
         for repo_id in (stand_in.repo_id, *stand_in.aliases):
             import_folder(
                 folder, repo_id, staging / "hub", refs=stand_in.refs(), hardlink=True,
@@ -92,6 +96,7 @@ def _build_into(staging: Path, log: Log) -> None:
         models.append({"repo_id": stand_in.repo_id, "aliases": list(stand_in.aliases), "refs": list(stand_in.refs()),
                        "real": stand_in.real_checkpoint, **asdict(facts)})
     shutil.rmtree(work)
+    log(f"  assembled {len(built)} trained stand-ins into {len(models)} model repos in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     datasets = build_datasets(staging / "datasets")
     for lock in (staging / "datasets").rglob("*.lock"):

@@ -1,4 +1,4 @@
-"""Every repo of the course hub: the real repo id, what stands in for it, and how it is built."""
+"""Every repo of the course hub: the real repo id, what stands in for it, and how `hfcourse hub train` makes it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hfcourse.hub.standins import BuiltModel, ModelStandIn
 
 
 def _lazy(module: str, function: str) -> Callable[[Path], BuiltModel]:
-    """A builder imported only when called, so listing the catalog stays cheap."""
+    """A builder (training code) imported only when called, so listing the catalog stays cheap."""
 
     def build(out: Path) -> BuiltModel:
         from importlib import import_module
@@ -72,3 +72,8 @@ CLASSIFIERS: tuple[ModelStandIn, ...] = (
     ),
 )
 MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES + CLASSIFIERS
+
+
+def stand_in_builders() -> dict[str, Callable[[Path], BuiltModel]]:
+    """Each trained stand-in's name and builder, in catalog order (one builder may serve several repos)."""
+    return {stand_in.name: stand_in.build for stand_in in MODELS}

@@ -29,6 +29,11 @@ class ModelStandIn:
     aliases: tuple[str, ...] = ()  # more repo ids served with the same files (legacy names)
     pipeline_task: str | None = None  # the task whose default this is: pipeline(task) asks for a short revision
 
+    @property
+    def name(self) -> str:
+        """The trained stand-in this repo serves, e.g. "sentiment" for encoders.build_sentiment (weights/<name>/)."""
+        return self.build.__qualname__.rpartition(".")[2].removeprefix("build_")
+
     def refs(self) -> tuple[str, ...]:
         """`main`, plus the short revision transformers pins the default to (e.g. "714eb0f")."""
         if self.pipeline_task is None:
