@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
+import hfcourse.cache
 from hfcourse.cache import CacheError, git_blob_sha1, import_folder, sha256_file
 from tests.conftest import run_python
 
@@ -119,3 +122,187 @@ def test_a_link_pointing_outside_the_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CacheError, match="links outside"):
         import_folder(folder, "course/x", tmp_path / "hub")
     assert not (tmp_path / "hub").exists()
+
+
+# --- what the import refuses, and what it never does to the source or the cache -------------------------------
+
+
+def make_folder(root: Path, files: dict[str, bytes]) -> Path:
+    """A folder holding `files` (repo path -> bytes)."""
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def leftovers(cache: Path) -> list[str]:
+    """Temporary files and folders under the cache (what an import writes before renaming it into place)."""
+    return sorted(path.name for path in cache.rglob(".hfcourse-*"))
+
+
+def test_a_file_changed_while_the_import_waits_for_the_lock_is_stored_as_it_is_then(tmp_path: Path) -> None:
+    """The hash is taken under the lock: a blob is never named for bytes it does not hold."""
+    from filelock import FileLock
+
+    from hfcourse.cache_inspect import verify
+
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"before\n"})
+    cache = tmp_path / "hub"
+    (cache / ".locks").mkdir(parents=True)
+    waiting = ("import filelock, sys\noriginal = filelock.FileLock.acquire\n"
+               "def acquire(self, *args, **kwargs):\n    print('waiting', flush=True)\n    return original(self, *args, **kwargs)\n"
+               "filelock.FileLock.acquire = acquire\nfrom hfcourse.cache import import_folder\n"
+               f"print(import_folder({str(folder)!r}, 'course/raced', {str(cache)!r}))")
+    with FileLock(str(cache / ".locks" / "models--course--raced.import.lock")):
+        child = subprocess.Popen([sys.executable, "-c", waiting], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert child.stdout.readline() == "waiting\n"
+        (folder / "a.txt").write_bytes(b"after, and longer\n")
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert (Path(out.strip()) / "a.txt").read_bytes() == b"after, and longer\n"
+    assert verify(cache) == []
+
+
+def test_a_file_that_changes_while_it_is_copied_is_refused_and_no_blob_is_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"before\n", "b.txt": b"steady\n"})
+    describe = hfcourse.cache._describe
+
+    def describe_then_change(relative: str, path: Path) -> hfcourse.cache.CachedFile:
+        described = describe(relative, path)
+        path.write_bytes(b"changed after it was hashed\n")
+        return described
+
+    monkeypatch.setattr(hfcourse.cache, "_describe", describe_then_change)
+    with pytest.raises(CacheError, match=r"a.txt changed while it was being imported: import again"):
+        import_folder(folder, "course/raced", tmp_path / "hub")
+    repo = tmp_path / "hub" / "models--course--raced"
+    assert [path for path in repo.rglob("*") if not path.is_dir()] == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda folder: (folder / "gone.txt").symlink_to("nowhere.txt"), "gone.txt is a dangling link"),
+        (lambda folder: (folder / "sub-link").symlink_to("sub"), "sub-link links to a folder"),
+        (lambda folder: (folder / "loop").symlink_to("loop"), "loop is a link that loops back on itself"),
+        (lambda folder: os.mkfifo(folder / "pipe"), "pipe is not a regular file"),
+    ],
+    ids=["dangling-link", "link-to-folder", "link-loop", "fifo"],
+)
+def test_what_cannot_be_imported_is_refused_not_skipped(tmp_path: Path, make: Callable[[Path], None], message: str) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "sub/b.txt": b"b\n"})
+    make(folder)
+    with pytest.raises(CacheError, match=message):
+        import_folder(folder, "course/holes", tmp_path / "hub")
+    assert not (tmp_path / "hub").exists()
+
+
+def test_a_name_that_is_not_utf8_is_refused_with_one_line(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n"})
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"latin-1 name\n")
+    with pytest.raises(CacheError, match="is not UTF-8: rename it") as refused:
+        import_folder(folder, "course/names", tmp_path / "hub")
+    assert "\n" not in str(refused.value) and str(refused.value).isascii()
+    assert not (tmp_path / "hub").exists()
+
+
+@pytest.mark.parametrize("name", ["tab\there.txt", "new\nline.txt", "back\\slash.txt"])
+def test_names_a_repo_cannot_hold_are_refused(tmp_path: Path, name: str) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", name: b"odd\n"})
+    with pytest.raises(CacheError, match="control character|backslash") as refused:
+        import_folder(folder, "course/names", tmp_path / "hub")
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("ref", [".", "..", ".hidden", "a/.b", "v1.lock", "a b", "a~1", "a^", "a:b", "a?", "a*", "a[0]",
+                                 "a\\b", "@", "a@{1}", "a//b", "a/", "a.", "/a", "", "x" * 256, os.fsdecode(b"\xff")])
+def test_ref_names_git_refuses_are_refused(tmp_path: Path, ref: str) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n"})
+    with pytest.raises(CacheError, match="is not a valid ref name"):
+        import_folder(folder, "course/refs", tmp_path / "hub", refs=(ref,))
+    assert not (tmp_path / "hub").exists()
+
+
+def test_ref_names_git_accepts_are_written_and_scan_clean(tmp_path: Path) -> None:
+    from huggingface_hub import scan_cache_dir
+
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n"})
+    refs = ("main", "v1.0", "refs/pr/1", "release/2024-01", "@x", "ü")
+    snapshot = import_folder(folder, "course/refs", tmp_path / "hub", refs=refs)
+    (repo,) = scan_cache_dir(tmp_path / "hub").repos
+    assert sorted(repo.refs) == sorted(refs)
+    assert all((snapshot.parents[1] / "refs" / ref).read_text() == snapshot.name for ref in refs)
+
+
+def test_refs_that_would_be_a_file_and_a_folder_are_refused(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n"})
+    with pytest.raises(CacheError, match="cannot both exist"):
+        import_folder(folder, "course/refs", tmp_path / "hub", refs=("v1", "v1/rc"))
+    import_folder(folder, "course/refs", tmp_path / "hub", refs=("v1",))
+    with pytest.raises(CacheError, match="refs/v1 is a file or a link, so ref .v1/rc. cannot be written under it"):
+        import_folder(folder, "course/refs", tmp_path / "hub", refs=("v1/rc",))
+
+
+def test_a_full_disk_leaves_no_temporary_file_and_says_what_to_do(tmp_path: Path) -> None:
+    """`ulimit -f` stands in for a full disk: the write fails halfway through a blob."""
+    folder = make_folder(tmp_path / "repo", {"small.txt": b"a\n", "big.bin": os.urandom(300_000)})
+    cache = tmp_path / "hub"
+    code = ("import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
+            "from hfcourse.cli import main\nsys.exit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", code, "cache", "import", str(folder), "--repo-id", "course/full", "--cache-dir", str(cache)],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") == 1 and "File too large" in done.stderr and "ulimit -f" in done.stderr
+    assert leftovers(cache) == []
+    assert [path for path in (cache / "models--course--full").rglob("*") if not path.is_dir()] == []
+
+
+def test_a_reimport_sweeps_what_a_killed_import_left(tmp_path: Path) -> None:
+    from hfcourse.cache_inspect import verify
+
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "sub/b.txt": b"b\n"})
+    snapshot = import_folder(folder, "course/swept", tmp_path / "hub")
+    repo = snapshot.parents[1]
+    (repo / "blobs" / ".hfcourse-4242-0123abcd.tmp").write_bytes(b"half a bl")
+    (snapshot / "sub" / ".hfcourse-4242-89abcdef.tmp").symlink_to("../../../blobs/nothing")
+    (repo / "snapshots" / ".hfcourse-4242-deadbeef.tmp" / "sub").mkdir(parents=True)
+    (repo / "refs" / ".hfcourse-4242-00000000.tmp").write_bytes(b"")
+    assert len(verify(tmp_path / "hub")) == 4
+    assert import_folder(folder, "course/swept", tmp_path / "hub") == snapshot
+    assert leftovers(tmp_path / "hub") == [] and verify(tmp_path / "hub") == []
+
+
+@pytest.mark.parametrize("length", [245, 250, 255])
+def test_names_up_to_255_characters_are_linked_whole(tmp_path: Path, length: int) -> None:
+    from hfcourse.cache_inspect import verify
+
+    name = "n" * (length - 5) + ".json"
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", name: b"{}\n"})
+    snapshot = import_folder(folder, "course/long", tmp_path / "hub")
+    assert (snapshot / name).is_symlink() and (snapshot / name).read_bytes() == b"{}\n"
+    assert verify(tmp_path / "hub") == [] and leftovers(tmp_path / "hub") == []
+
+
+def test_a_hardlink_import_leaves_the_source_files_modes_alone(tmp_path: Path) -> None:
+    from hfcourse.cache_inspect import verify
+
+    folder = make_folder(tmp_path / "repo", {"read-only.txt": b"r\n", "private.txt": b"p\n", "plain.txt": b"x\n"})
+    modes = {"read-only.txt": 0o444, "private.txt": 0o600, "plain.txt": 0o644}
+    for name, mode in modes.items():
+        (folder / name).chmod(mode)
+    snapshot = import_folder(folder, "course/linked", tmp_path / "hub", hardlink=True)
+    assert {name: (folder / name).stat().st_mode & 0o777 for name in modes} == modes
+    for name in modes:
+        blob = (snapshot / name).resolve()
+        assert blob.stat().st_mode & 0o444 == 0o444  # every blob readable by all
+        assert blob.samefile(folder / name) == (name != "private.txt")  # a private file is copied, not linked
+    assert verify(tmp_path / "hub") == []
+
+
+@pytest.mark.parametrize("inside", ["hub", "."])
+def test_a_cache_inside_the_source_folder_is_refused(tmp_path: Path, inside: str) -> None:
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n"})
+    for _ in range(2):
+        with pytest.raises(CacheError, match="is inside .*the folder being imported: pass a --cache-dir outside it"):
+            import_folder(folder, "course/nested", folder / inside)
+    assert sorted(path.name for path in folder.iterdir()) == ["a.txt"]
