@@ -126,8 +126,8 @@ def _ref_name_problem(ref: str) -> str | None:
         return "'@' alone means HEAD"
     if ref.startswith("/") or ref.endswith("/") or ref.endswith("."):
         return "it starts or ends with '/', or ends with '.'"
-    if _REF_FORBIDDEN.search(ref):
-        return "it holds '..', '//', '@{', a space, a control character or one of ~ ^ : ? * [ \\"
+    if forbidden := _REF_FORBIDDEN.search(ref):
+        return f"git refuses {forbidden.group()!r} in a ref name"
     if any(part.startswith(".") or part.endswith(".lock") for part in ref.split("/")):
         return "a part of it starts with '.' or ends with '.lock'"
     if any(len(part.encode()) > 255 for part in ref.split("/")):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -13,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from hfcourse.cache import CacheError, git_blob_sha1, repo_folder_name, sha256_file, validate_repo
+from hfcourse.cache import (
+    CacheError, content_hashes, git_blob_sha1, import_running, is_temporary, repo_folder_name, sha256_file, validate_repo,
+)
 
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SHORT = 10  # hex characters `tree` keeps of a blob hash
 _Node = tuple[str, list["_Node"]]  # a label and the nodes drawn under it
+_PARTS = ("blobs", "refs", "snapshots")  # the folders of a repo in the cache
 
 
 @dataclass
@@ -43,10 +47,11 @@ def verify(cache_dir: Path | None = None, repo_id: str | None = None, repo_type:
 
 
 def check(cache_dir: Path | None = None, repo_id: str | None = None, repo_type: str = "model") -> Report:
-    """Hash every blob against its name, resolve every snapshot link, read every ref; count what was checked."""
-    from huggingface_hub import scan_cache_dir
+    """Hash every blob against its name, resolve every snapshot link, hash every snapshot copy, read every ref.
 
-    cache = _existing_cache(cache_dir)
+    Nothing that can be read is left unchecked: an unreadable file or folder is one more problem on the list.
+    """
+    cache = _existing_cache(cache_dir).absolute()
     repos = [repo_dir(cache, repo_id, repo_type)] if repo_id else _repo_dirs(cache)
     report = Report(repos=len(repos))
     hashed: dict[tuple[int, int], str] = {}  # (device, inode) -> hash: hard-linked blobs are read once
@@ -55,43 +60,52 @@ def check(cache_dir: Path | None = None, repo_id: str | None = None, repo_type: 
         found = _check_repo(repo, cache, report, hashed, explained)
         report.problems += found
         if found:
-            explained.append(str(repo.resolve()))
-    # scan_cache_dir stops at a repo's first problem and never hashes, but it knows what huggingface_hub refuses.
-    scope = [str(repo.resolve()) for repo in repos]
-    for warning in scan_cache_dir(cache).warnings:
+            explained.append(os.path.realpath(repo))
+    report.problems += _scan_problems(cache, [os.path.realpath(repo) for repo in repos] if repo_id else None, explained)
+    return report
+
+
+def _scan_problems(cache: Path, scope: list[str] | None, explained: list[str]) -> list[str]:
+    """What huggingface_hub's scan_cache_dir refuses that no problem above explains (it stops at a repo's first
+    problem and never hashes, but it knows what huggingface_hub refuses)."""
+    from huggingface_hub import scan_cache_dir
+
+    try:
+        warnings = scan_cache_dir(cache).warnings
+    except Exception as error:  # its own reading of a broken cache can raise anything (UnicodeDecodeError on a ref)
+        return [f"huggingface_hub's scan_cache_dir fails on the cache ({type(error).__name__}: {_first_line(error)}): "
+                "fix the problems above and it will read it again."]
+    problems = []
+    for warning in warnings:
         text = str(warning)
-        if repo_id and not any(_mentions(text, path) for path in scope):
+        if scope is not None and not any(_mentions(text, path) for path in scope):
             continue
         if not any(_mentions(text, path) for path in explained):
-            report.problems.append(f"huggingface_hub's scan_cache_dir refuses part of the cache: {text}")
-    return report
+            problems.append(f"huggingface_hub's scan_cache_dir refuses part of the cache: {_first_line(text)}")
+    return problems
 
 
 def tree(repo_id: str, repo_type: str = "model", cache_dir: Path | None = None, *, short: bool = True) -> str:
     """The repo's folder as a lesson draws it: refs and what they hold, blobs and their sizes, snapshot links.
 
-    With `short`, blob hashes keep their first 10 characters and end in "…"; commits are always whole.
+    With `short`, blob hashes keep their first 10 characters and end in "…"; commits are always whole. A file
+    where a folder belongs is drawn without the slash, and a folder that cannot be read says so.
     """
     repo = repo_dir(_existing_cache(cache_dir), repo_id, repo_type)
     cut = (lambda name: f"{name[:_SHORT]}…" if short and _is_hash(name) else name)
-    leaves = lambda texts: [(text, []) for text in texts]
     nodes: list[_Node] = []
-    for entry in sorted(repo.iterdir(), key=lambda path: path.name):
-        if entry.name == "blobs":
-            blobs = sorted(_files(entry), key=lambda path: path.name)
-            nodes.append(("blobs/", leaves(_columns([(cut(blob.name), _size(blob.stat().st_size)) for blob in blobs]))))
+    for entry in _listing(repo)[0]:
+        if not entry.is_dir() or entry.is_symlink():
+            nodes.append((entry.name + ("  (not a folder!)" if entry.name in _PARTS else ""), []))
+        elif entry.name == "blobs":
+            nodes.append(_tree_folder(entry, lambda blobs: _columns([(cut(blob.name), _blob_size(blob)) for blob in blobs])))
         elif entry.name == "refs":
-            refs = sorted(_files(entry), key=lambda path: path.relative_to(entry).as_posix())
-            nodes.append(("refs/", leaves(_columns([(ref.relative_to(entry).as_posix(), _ref_text(ref)) for ref in refs]))))
+            folder = Path(entry.path)
+            nodes.append(_tree_folder(entry, lambda refs: _columns([(_name(ref, folder), _ref_text(ref)) for ref in refs])))
         elif entry.name == "snapshots":
-            snapshots = sorted(entry.iterdir(), key=lambda path: path.name)
-            nodes.append(("snapshots/", [
-                (f"{snapshot.name}/", leaves(_snapshot_line(path, snapshot, cut) for path in
-                                             sorted(_files(snapshot), key=lambda path: path.relative_to(snapshot).as_posix())))
-                for snapshot in snapshots
-            ]))
+            nodes.append(_tree_snapshots(entry, cut))
         else:
-            nodes.append((entry.name + ("/" if entry.is_dir() else ""), []))
+            nodes.append((entry.name + "/", []))
     return "\n".join([f"{repo.name}/", *_draw(nodes)])
 
 
@@ -114,7 +128,11 @@ def _existing_cache(cache_dir: Path | None) -> Path:
 
 
 def _repo_dirs(cache: Path) -> list[Path]:
-    return sorted(path for path in cache.iterdir() if path.is_dir() and "--" in path.name and not path.name.startswith("."))
+    try:
+        entries = list(cache.iterdir())
+    except OSError as error:
+        raise CacheError(f"cannot read the cache folder {cache} ({error.strerror}): make it readable (chmod u+rx).") from None
+    return sorted(path for path in entries if path.is_dir() and "--" in path.name and not path.name.startswith("."))
 
 
 def _mentions(text: str, path: str) -> bool:
@@ -128,49 +146,143 @@ def _describe_repo(folder_name: str) -> str:
     return repo_id if kind == "models" else f"{repo_id} ({kind.rstrip('s')})"
 
 
-def _check_repo(repo: Path, cache: Path, report: Report, hashed: dict[tuple[int, int], str], explained: list[str]) -> list[str]:
+class _Repo:
+    """One repo folder being checked: where it is, how to name its files, and what was found wrong so far."""
+
+    def __init__(self, repo: Path, cache: Path) -> None:
+        self.path = repo
+        self.real = Path(os.path.realpath(repo))
+        self.blobs, self.snapshots, self.refs = repo / "blobs", repo / "snapshots", repo / "refs"
+        self.roots = (cache, Path(os.path.realpath(cache)))
+        self.import_running = import_running(cache, repo.name)
+        self.problems: list[str] = []
+
+    def label(self, path: Path | str) -> str:
+        """`path` relative to the cache (as given, or as resolved), else in full."""
+        for root in self.roots:
+            if Path(path).is_relative_to(root):
+                return Path(path).relative_to(root).as_posix()
+        return str(path)
+
+    def files(self, folder: Path) -> list[Path]:
+        """Files and links under `folder`, its unreadable folders listed as problems; temporary files set apart."""
+        found, unreadable = _walk(folder)
+        self.problems += [f"{self.label(path)} cannot be read ({reason}): make it readable (chmod u+rx) so it can be checked."
+                          for path, reason in unreadable]
+        kept = []
+        for path in found:
+            if not is_temporary(path.name):
+                kept.append(path)
+            elif not self.import_running:  # while an import runs, its temporary files are work in progress
+                self.problems.append(f"{self.label(path)} is a temporary file left by an import that stopped (none is running now): "
+                                     "delete it, or import the repo again, which removes it.")
+        return kept
+
+
+def _check_repo(repo_path: Path, cache: Path, report: Report, hashed: dict[tuple[int, int], str], explained: list[str]) -> list[str]:
     """Problems in one repo folder; counts its blobs into `report`."""
-    problems: list[str] = []
-    label = lambda path: path.relative_to(cache).as_posix()
-    blobs, snapshots, refs = repo / "blobs", repo / "snapshots", repo / "refs"
-    for blob in sorted(_files(blobs)) if blobs.is_dir() else []:
+    repo = _Repo(repo_path, cache)
+    entries, error = _listing(repo.path)
+    if error:
+        return [f"{repo.label(repo.path)} cannot be read ({error}): make it readable (chmod u+rx) so it can be checked."]
+    blob_names = set()
+    for blob in repo.files(repo.blobs) if repo.blobs.is_dir() else []:
         if blob.name.endswith(".incomplete"):
             continue  # a download in progress (or abandoned); nothing links to it
         report.blobs += 1
-        if problem := _blob_problem(blob, label(blob), hashed):
-            problems.append(problem)
-    if not snapshots.is_dir():
-        problems.append(f"{label(repo)} has no snapshots/ folder: huggingface_hub cannot load any revision of it.")
-        return problems
-    blobs_root = blobs.resolve()
-    for snapshot in sorted(snapshots.iterdir()):
-        if not snapshot.is_dir():
-            problems.append(f"{label(snapshot)} is a file: snapshots/ must hold one folder per commit.")
-            continue
-        if not _HEX40.fullmatch(snapshot.name):
-            problems.append(f"{label(snapshot)} is not named by a 40-character hex commit hash.")
-        for path in sorted(_files(snapshot)):
-            if not path.is_symlink():
-                continue  # a copy, where the system cannot make links; its blob is checked above
-            target = os.readlink(path)
-            resolved = (path.parent / target).resolve()
-            if not resolved.is_relative_to(repo.resolve()):
-                problems.append(f"{label(path)} links outside its repo folder (to {target}): links must point into blobs/.")
-                explained.append(str(resolved))
-            elif not resolved.is_relative_to(blobs_root):
-                problems.append(f"{label(path)} links to {target}, not into blobs/.")
-            elif not resolved.exists():
-                problems.append(f"{label(path)} is a dangling link: its blob {label(resolved)} is missing. Import or download the repo again.")
-    for ref in sorted(_files(refs)) if refs.is_dir() else []:
-        text = ref.read_bytes().decode("utf-8", errors="replace")
-        commit = text.strip()
-        if text != commit:
-            problems.append(f"{label(ref)} holds {json.dumps(text)}: a ref must hold the commit with no newline or spaces, "
-                            "or from_pretrained cannot resolve it offline.")
-        if not _HEX40.fullmatch(commit):
-            problems.append(f"{label(ref)} holds {json.dumps(commit[:60])}, not a 40-character hex commit hash.")
-        elif not (snapshots / commit).is_dir():
-            problems.append(f"{label(ref)} names commit {commit}, but {label(snapshots / commit)} does not exist.")
+        blob_names.add(blob.name)
+        if problem := _blob_problem(blob, repo.label(blob), hashed):
+            repo.problems.append(problem)
+    if not repo.snapshots.is_dir():
+        repo.problems.append(f"{repo.label(repo.path)} has no snapshots/ folder: huggingface_hub cannot load any revision of it.")
+        return repo.problems
+    for snapshot in _listing(repo.snapshots)[0]:
+        _check_snapshot(Path(snapshot.path), repo, blob_names, explained)
+    for ref in repo.files(repo.refs) if repo.refs.is_dir() else []:
+        repo.problems += _ref_problems(ref, repo)
+    return repo.problems
+
+
+def _check_snapshot(snapshot: Path, repo: _Repo, blob_names: set[str], explained: list[str]) -> None:
+    if is_temporary(snapshot.name):
+        if not repo.import_running:
+            repo.problems.append(f"{repo.label(snapshot)} is a snapshot an import that stopped left half-made: delete it, "
+                                 "or import the repo again, which removes it.")
+        return
+    if not snapshot.is_dir() or snapshot.is_symlink():
+        repo.problems.append(f"{repo.label(snapshot)} is not a folder: snapshots/ must hold one folder per commit.")
+        return
+    if not _HEX40.fullmatch(snapshot.name):
+        repo.problems.append(f"{repo.label(snapshot)} is not named by a 40-character hex commit hash.")
+    for path in repo.files(snapshot):
+        if path.is_symlink():
+            problem = _link_problem(path, repo, explained)
+        elif path.is_file():
+            problem = _copy_problem(path, repo.label(path), blob_names)
+        else:
+            problem = f"{repo.label(path)} is neither a file nor a link: delete it and import or download the repo again."
+        if problem:
+            repo.problems.append(problem)
+
+
+def _link_problem(path: Path, repo: _Repo, explained: list[str]) -> str | None:
+    label, target = repo.label(path), os.readlink(path)
+    try:
+        path.stat()
+        exists = True
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"{label} is a link that loops (to {target}): delete it and import or download the repo again."
+        exists = False
+    resolved = Path(os.path.realpath(path))
+    if not resolved.is_relative_to(repo.real):
+        explained.append(str(resolved))
+        return f"{label} links outside its repo folder (to {target}): links must point into blobs/."
+    if not resolved.is_relative_to(os.path.realpath(repo.blobs)):
+        return f"{label} links to {target}, not into blobs/."
+    if not exists:
+        blob = os.path.normpath(os.path.join(path.parent, target))  # named as the link names it, not as resolved
+        return f"{label} is a dangling link: its blob {repo.label(blob)} is missing. Import or download the repo again."
+    return None
+
+
+def _copy_problem(path: Path, label: str, blob_names: set[str]) -> str | None:
+    """A regular file in a snapshot (where links cannot be made) must hold the bytes of a blob of the repo.
+
+    huggingface_hub without links keeps blobs/ empty, and then there is nothing to compare a copy with.
+    """
+    if not blob_names:
+        return None
+    try:
+        sha1, sha256 = content_hashes(path)
+    except OSError as error:
+        return f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the repo again."
+    if sha1 in blob_names or sha256 in blob_names:
+        return None
+    return (f"{label} is a copy that matches no blob in blobs/ (its git blob sha1 is {sha1}): it was changed. "
+            "Delete it and import or download the repo again.")
+
+
+def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
+    label = repo.label(ref)
+    try:
+        data = ref.read_bytes()
+    except OSError as error:
+        if ref.is_symlink() and isinstance(error, FileNotFoundError):
+            return [f"{label} is a link to {os.readlink(ref)}, which does not exist: a ref is a file holding a commit hash. Delete it."]
+        return [f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the repo again."]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return [f"{label} is not UTF-8 text ({data[:60]!r}): a ref must hold a 40-character hex commit hash. Delete it."]
+    problems, commit = [], text.strip()
+    if text != commit:
+        problems.append(f"{label} holds {json.dumps(text)}: a ref must hold the commit with no newline or spaces, "
+                        "or from_pretrained cannot resolve it offline.")
+    if not _HEX40.fullmatch(commit):
+        problems.append(f"{label} holds {json.dumps(commit[:60])}, not a 40-character hex commit hash.")
+    elif not (repo.snapshots / commit).is_dir():
+        problems.append(f"{label} names commit {commit}, but {repo.label(repo.snapshots / commit)} does not exist.")
     return problems
 
 
@@ -183,37 +295,111 @@ def _blob_problem(blob: Path, label: str, hashed: dict[tuple[int, int], str]) ->
         kind, hash_file = "sha256", sha256_file
     else:
         return f"{label}: a blob is named by its content hash (40 hex characters for git sha1, 64 for sha256 of LFS files)."
-    stat = blob.stat()
-    key = (stat.st_dev, stat.st_ino)
-    if key not in hashed or len(hashed[key]) != len(blob.name):
-        hashed[key] = hash_file(blob)
+    try:
+        stat = blob.stat()
+        key = (stat.st_dev, stat.st_ino)
+        if key not in hashed or len(hashed[key]) != len(blob.name):
+            hashed[key] = hash_file(blob)
+    except OSError as error:
+        return f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the repo again."
     if hashed[key] != blob.name:
         return f"{label} is corrupted: its {kind} is {hashed[key]}, not its name. Delete it and import or download the repo again."
     return None
 
 
-def _files(folder: Path) -> list[Path]:
-    """Files and links under `folder` (links to folders included), not the folders themselves."""
-    return [path for path in folder.rglob("*") if path.is_symlink() or not path.is_dir()]
+def _listing(folder: Path) -> tuple[list[os.DirEntry[str]], str | None]:
+    """The entries of `folder` by name, or none and why it cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name), None
+    except OSError as error:
+        return [], error.strerror
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files and links under `folder` (links to folders included, never followed), and the folders that cannot be read."""
+    found: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+    pending = [folder]
+    while pending:
+        directory = pending.pop()
+        entries, error = _listing(directory)
+        if error:
+            unreadable.append((directory, error))
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and not is_temporary(entry.name):
+                pending.append(Path(entry.path))
+            else:
+                found.append(Path(entry.path))
+    return sorted(found), unreadable
+
+
+def _first_line(text: object) -> str:
+    lines = str(text).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def _is_hash(name: str) -> bool:
     return bool(_HEX40.fullmatch(name) or _HEX64.fullmatch(name))
 
 
+def _name(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+def _tree_folder(folder: os.DirEntry[str], lines: Callable[[list[Path]], list[str]]) -> _Node:
+    """A folder's node: one line per file under it, sorted by path, and a line per folder that cannot be read."""
+    root = Path(folder.path)
+    found, unreadable = _walk(root)
+    found.sort(key=lambda path: _name(path, root))
+    label = f"{folder.name}/" + "".join(f"  (cannot be read: {reason})" for path, reason in unreadable if path == root)
+    notes = [f"{_name(path, root)}/  (cannot be read: {reason})" for path, reason in unreadable if path != root]
+    return (label, [(text, []) for text in lines(found) + notes])
+
+
+def _tree_snapshots(snapshots: os.DirEntry[str], cut: Callable[[str], str]) -> _Node:
+    entries, error = _listing(Path(snapshots.path))
+    nodes: list[_Node] = [(f"(cannot be read: {error})", [])] if error else []
+    for snapshot in entries:
+        if not snapshot.is_dir() or snapshot.is_symlink():
+            nodes.append((f"{snapshot.name}  (not a folder: snapshots/ holds one folder per commit)", []))
+            continue
+        folder = Path(snapshot.path)
+        nodes.append(_tree_folder(snapshot, lambda paths: [_snapshot_line(path, folder, cut) for path in paths]))
+    return ("snapshots/", nodes)
+
+
+def _blob_size(blob: Path) -> str:
+    try:
+        return _size(blob.stat().st_size)
+    except OSError as error:
+        return f"(cannot be read: {error.strerror})"
+
+
 def _ref_text(ref: Path) -> str:
-    text = ref.read_bytes().decode("utf-8", errors="replace")
+    try:
+        text = ref.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        return f"(cannot be read: {error.strerror})"
     return json.dumps(text) + ("" if text == text.strip() else "  (trailing whitespace!)")
 
 
 def _snapshot_line(path: Path, snapshot: Path, cut: Callable[[str], str]) -> str:
-    name = path.relative_to(snapshot).as_posix()
+    name = _name(path, snapshot)
     if not path.is_symlink():
-        return f"{name}  (copy, {_size(path.stat().st_size)})"
+        return f"{name}  (copy, {_blob_size(path)})" if path.is_file() else f"{name}  (not a file or link!)"
     target = os.readlink(path)
     head, _, tail = target.rpartition("/")
     shown = f"{head}/{cut(tail)}" if head else cut(tail)
-    return f"{name} -> {shown}" + ("" if path.exists() else "  (missing!)")
+    return f"{name} -> {shown}{_link_note(path)}"
+
+
+def _link_note(link: Path) -> str:
+    try:
+        link.stat()
+    except OSError as error:
+        return "  (loops!)" if error.errno == errno.ELOOP else "  (missing!)"
+    return ""
 
 
 def _size(size: int) -> str:

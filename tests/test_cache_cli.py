@@ -374,3 +374,99 @@ def test_the_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "not a valid repo id" in result.stderr
     assert not (tmp_path / "hub").exists()
+
+
+# --- verify and tree on caches broken in less common ways ------------------------------------------------------
+
+
+@pytest.mark.parametrize("reach", ["relative", "through-a-link"])
+def test_verify_names_a_dangling_link_however_the_cache_path_is_given(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], reach: str,
+) -> None:
+    """A relative HF_HUB_CACHE, or a cache under a linked folder (macOS's /tmp), must not crash the label."""
+    link = snapshot_dir(cache) / "config.json"
+    link.resolve().unlink()
+    if reach == "relative":
+        monkeypatch.chdir(tmp_path)
+        given = Path("hub")
+    else:
+        given = tmp_path / "linked-hub"
+        given.symlink_to(cache)
+    status, out, err = cli(capsys, "cache", "verify", "--cache-dir", given)
+    assert (status, err) == (1, "")
+    assert f"1. {link.relative_to(cache).as_posix()} is a dangling link: its blob {REPO_DIR}/blobs/" in out
+    assert out.count("\n") == 2
+
+
+def test_verify_hashes_a_regular_file_in_a_snapshot_against_the_blobs(cache: Path) -> None:
+    snapshot = snapshot_dir(cache)
+    copy, changed = snapshot / "config.json", snapshot / "vocab.txt"
+    data = copy.read_bytes()
+    copy.unlink()
+    copy.write_bytes(data)  # a copy, as where links cannot be made: fine
+    changed.unlink()
+    changed.write_bytes(b"other words\n")
+    problems = verify(cache)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{changed.relative_to(cache).as_posix()} is a copy that matches no blob in blobs/")
+
+
+def test_verify_tells_an_import_in_progress_from_one_left_behind(cache: Path) -> None:
+    from filelock import FileLock
+
+    leftover = cache / REPO_DIR / "blobs" / ".hfcourse-4242-0123abcd.tmp"
+    leftover.write_bytes(b"half a blob")
+    (problem,) = verify(cache)
+    assert problem.startswith(f"{REPO_DIR}/blobs/{leftover.name} is a temporary file left by an import that stopped")
+    assert "delete it, or import the repo again" in problem
+    with FileLock(str(cache / ".locks" / f"{REPO_DIR}.import.lock")):
+        assert verify(cache) == []  # the import that holds the lock is still writing it
+
+
+def test_verify_lists_a_link_loop_and_a_ref_that_is_not_utf8_without_a_traceback(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loop = snapshot_dir(cache) / "config.json"
+    loop.unlink()
+    loop.symlink_to("config.json")
+    (cache / REPO_DIR / "refs" / "latin").write_bytes(b"caf\xe9")
+    status, out, err = cli(capsys, "cache", "verify", "--cache-dir", cache)
+    assert (status, err) == (1, "")
+    assert f"1. {loop.relative_to(cache).as_posix()} is a link that loops (to config.json)" in out
+    assert f"2. {REPO_DIR}/refs/latin is not UTF-8 text (b'caf\\xe9')" in out
+    assert "3. huggingface_hub's scan_cache_dir fails on the cache (UnicodeDecodeError" in out
+    assert out.count("\n") == 4
+
+
+def test_verify_lists_a_dangling_ref_link_and_checks_the_rest(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (cache / REPO_DIR / "refs" / "v1").symlink_to("no-such-ref")
+    blob = (snapshot_dir(cache) / "config.json").resolve()
+    blob.write_bytes(blob.read_bytes() + b" ")
+    status, out, _ = cli(capsys, "cache", "verify", "--cache-dir", cache)
+    assert status == 1
+    assert f"{REPO_DIR}/blobs/{blob.name} is corrupted" in out
+    assert f"{REPO_DIR}/refs/v1 is a link to no-such-ref, which does not exist" in out
+
+
+def test_tree_draws_a_stray_file_as_a_file(cache: Path) -> None:
+    (cache / REPO_DIR / "snapshots" / "README").write_text("not a snapshot")
+    drawn = tree(REPO_ID, cache_dir=cache)
+    assert "README  (not a folder: snapshots/ holds one folder per commit)" in drawn and "README/" not in drawn
+    assert f"{REPO_DIR}/snapshots/README is not a folder" in verify(cache)[0]
+
+
+def test_a_ref_named_dot_is_refused_by_the_command(tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = cli(capsys, "cache", "import", tiny_repo, "--repo-id", REPO_ID, "--ref", ".", "--cache-dir", tmp_path / "hub")
+    assert (status, out) == (2, "")
+    assert err.startswith("hfcourse cache import: error: ref '.' is not a valid ref name") and err.count("\n") == 1
+    assert not (tmp_path / "hub").exists()
+
+
+def test_a_source_link_loop_is_one_line_from_the_console_script(tmp_path: Path) -> None:
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    (folder / "loop").symlink_to("loop")
+    script = Path(sys.executable).with_name("hfcourse")
+    result = subprocess.run([str(script), "cache", "import", str(folder), "--repo-id", REPO_ID, "--cache-dir", str(tmp_path / "hub")],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and "loops back on itself" in result.stderr
