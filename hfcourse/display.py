@@ -18,6 +18,20 @@ def rounded(value: Any, digits: int = 3) -> Any:
     return value
 
 
+APPROXIMATE = "\u2248"  # ≈
+
+
+def approx(value: float, digits: int = 2) -> str:
+    """`value` as "≈0.57": a number that honestly depends on the machine, shown but not compared by the tests.
+
+    Results of training (losses, accuracies after several steps) move with the CPU's vector instructions and
+    thread count, and on Arm even dropout draws other masks. The tests' sanitizer (tests/sanitize.cfg) turns
+    every ≈number into ≈N before comparing outputs; print what must hold next to it (e.g. "beats the
+    majority class: True"), so that it is compared.
+    """
+    return f"{APPROXIMATE}{float(value):.{digits}f}"
+
+
 @contextlib.contextmanager
 def expect_error(*expected: type[BaseException]) -> Iterator[None]:
     """Run a block that is meant to fail, and print the error as a learner would read it.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hfcourse.display import approx
 from hfcourse.parameters import ParameterCount
 
 
@@ -95,7 +96,7 @@ def predict(model: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 
 
 
 def comparison_table(results: Sequence[MethodResult]) -> str:
-    """A fixed-width table: trainable parameters (count and share), held-out accuracy, size on disk."""
+    """A fixed-width table: trainable parameters (count and share), held-out accuracy (≈: it varies by machine), size on disk."""
     if not results:
         raise ValueError("comparison_table needs at least one MethodResult.")
     width = max(len("method"), *(len(r.method) for r in results))
@@ -103,6 +104,6 @@ def comparison_table(results: Sequence[MethodResult]) -> str:
     for r in results:
         lines.append(
             f"{r.method:<{width}}  {r.parameters.trainable:>11,}  {r.parameters.share:>7.2%}  "
-            f"{r.accuracy:>8.2f}  {readable_size(r.disk_bytes):>9}"
+            f"{approx(r.accuracy):>8}  {readable_size(r.disk_bytes):>9}"
         )
     return "\n".join(lines)

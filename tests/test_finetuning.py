@@ -65,8 +65,8 @@ def test_comparison_table_shows_counts_shares_accuracies_and_sizes() -> None:
     ]
     lines = comparison_table(rows).splitlines()
     assert lines[0].split() == ["method", "trainable", "share", "accuracy", "on", "disk"]
-    assert lines[1].split() == ["adapter", "261,650", "1.14%", "0.70", "1.1", "MB"]
-    assert lines[2].split()[-5:] == ["22,861,826", "100.00%", "0.71", "91.5", "MB"]
+    assert lines[1].split() == ["adapter", "261,650", "1.14%", "≈0.70", "1.1", "MB"]
+    assert lines[2].split()[-5:] == ["22,861,826", "100.00%", "≈0.71", "91.5", "MB"]
     assert len({len(line) for line in lines}) == 1, "columns line up"
     with pytest.raises(ValueError):
         comparison_table([])

@@ -8,6 +8,7 @@ import pytest
 
 from hfcourse.display import expect_error, rounded
 from hfcourse.padding import EpochCost, comparison_table, forward_epoch
+from tests.conftest import REPO
 
 
 def test_rounded_reaches_into_nested_results() -> None:
@@ -95,3 +96,23 @@ def test_plot_learning_rates_marks_the_end_of_warmup() -> None:
     assert list(rates.get_ydata()) == [0.0, 0.5, 1.0, 0.5, 0.0]
     assert list(warmup_line.get_xdata()) == [2, 2]
     assert "step 2" in warmup_line.get_label()
+
+
+def test_approx_marks_a_machine_dependent_number_that_the_sanitizer_hides() -> None:
+    import re
+
+    from nbval.plugin import get_sanitize_patterns
+
+    from hfcourse.display import approx
+
+    shown = f"loss {approx(0.6249)}, accuracy {approx(0.75, 3)}, steps 30"
+    assert shown == "loss ≈0.62, accuracy ≈0.750, steps 30"
+    rules = get_sanitize_patterns((REPO / "tests" / "sanitize.cfg").read_text(encoding="ascii"))  # as nbval reads it
+
+    def sanitized(text: str) -> str:
+        for regex, replace in rules:
+            text = re.sub(regex, replace, text)
+        return text
+
+    assert sanitized(shown) == sanitized("loss ≈0.59, accuracy ≈0.745, steps 30")
+    assert sanitized(shown) != sanitized("loss ≈0.59, accuracy ≈0.745, steps 31")  # plain numbers are compared
