@@ -452,7 +452,7 @@ def _world_readable(path: Path) -> bool:
 def _hard_link(source: Path, destination: Path, relative: str) -> CachedFile | None:
     """Hard-link `source` to `destination` and hash what it holds; None where hard links are not possible."""
     try:
-        os.link(source, destination)
+        os.link(os.path.realpath(source), destination)  # link(2) on Linux would link a symlink itself, not its file
     except OSError:  # another file system, or one without hard links
         return None
     with destination.open("rb", buffering=0) as stream:

@@ -306,3 +306,15 @@ def test_a_cache_inside_the_source_folder_is_refused(tmp_path: Path, inside: str
         with pytest.raises(CacheError, match="is inside .*the folder being imported: pass a --cache-dir outside it"):
             import_folder(folder, "course/nested", folder / inside)
     assert sorted(path.name for path in folder.iterdir()) == ["a.txt"]
+
+
+def test_a_hardlink_import_of_a_linked_file_stores_the_file_not_the_link(tmp_path: Path) -> None:
+    """link(2) on Linux links a symlink itself: the blob would be a link that dangles from blobs/."""
+    from hfcourse.cache_inspect import verify
+
+    folder = make_folder(tmp_path / "repo", {"sub/a.txt": b"a\n"})
+    (folder / "alias.txt").symlink_to("sub/a.txt")
+    snapshot = import_folder(folder, "course/linked", tmp_path / "hub", hardlink=True)
+    assert (snapshot / "alias.txt").read_bytes() == b"a\n"
+    assert not (snapshot / "alias.txt").resolve().is_symlink()
+    assert verify(tmp_path / "hub") == []
