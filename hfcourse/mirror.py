@@ -8,6 +8,7 @@ olah needs huggingface_hub>=1.27, so it lives in a venv of its own (`make instal
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import re
@@ -23,6 +24,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from hfcourse.cache import atomic_write, is_lfs, lfs_pointer, repo_folder_name, sha256_file
 from hfcourse.modes import QUIET_ENV
@@ -39,6 +41,9 @@ _GIT_IDENTITY = {
 }
 _LOOPBACK = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 _running: list[Mirror] = []
+# Linux sends the parent-death signal (_die_with_parent) when the *thread* that started a child ends, not the
+# process. Every olah is started from one launcher thread per process, which lives as long as the process.
+_launchers: dict[int, concurrent.futures.ThreadPoolExecutor] = {}  # process id -> its launcher
 
 
 class MirrorError(RuntimeError):
@@ -216,7 +221,7 @@ class Mirror:
             atomic_write(config, _config_toml(port, root).encode())
             log = (root / "olah.log").open("wb")
             started = time.perf_counter()
-            process = subprocess.Popen(
+            process = _spawn(
                 [*command, "--config", str(config), "--log-path", str(root / "logs")],
                 cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
             )
@@ -309,8 +314,15 @@ def _can_bind(port: int) -> bool:
     return True
 
 
+def _spawn(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+    """Popen from the launcher thread, so that a mirror started from a worker thread outlives that thread."""
+    if os.getpid() not in _launchers:  # a forked child has no thread of its parent's
+        _launchers[os.getpid()] = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hfcourse-mirror-launcher")
+    return _launchers[os.getpid()].submit(subprocess.Popen, command, **options).result()
+
+
 def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux to stop it when the process that started it dies."""
+    """In the child, before exec: ask Linux to stop it when the thread that started it ends (see _launchers)."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal

@@ -143,3 +143,39 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+def test_a_mirror_started_from_a_worker_thread_outlives_the_thread(offline_hub: Path) -> None:
+    """Linux's parent-death signal follows the thread that started olah: it must not be a short-lived one."""
+    import threading
+    import time
+
+    started: list[mirror.Mirror] = []
+    worker = threading.Thread(target=lambda: started.append(mirror.start([REPO_ID])))
+    worker.start()
+    worker.join(timeout=120)
+    (running,) = started
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            assert running.running and mirror.port_open(running.port), "olah stopped when the thread that started it ended"
+            time.sleep(0.1)
+    finally:
+        running.stop()
+
+
+def test_olah_answers_401_to_a_head_and_500_to_a_get_for_a_missing_file(served: mirror.Mirror) -> None:
+    """The Hub answers 404 to both. olah 0.5.4 looks a file up in the git tree before checking that it is there
+    on GET (a KeyError inside olah), so clients that ask with HEAD first (huggingface_hub) see 401 and a plain
+    GET (curl, a browser) sees 500."""
+    import urllib.error
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    answers = {}
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(f"{served.url}/{REPO_ID}/resolve/main/no-such-file.json", method=method)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(request, timeout=30)
+        answers[method] = (refused.value.code, refused.value.headers.get("X-Error-Code"))
+    assert answers == {"HEAD": (401, "RepoNotFound"), "GET": (500, None)}
