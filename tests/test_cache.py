@@ -318,3 +318,29 @@ def test_a_hardlink_import_of_a_linked_file_stores_the_file_not_the_link(tmp_pat
     assert (snapshot / "alias.txt").read_bytes() == b"a\n"
     assert not (snapshot / "alias.txt").resolve().is_symlink()
     assert verify(tmp_path / "hub") == []
+
+
+def test_after_a_kill_during_a_copy_verify_names_the_leftover_and_a_reimport_removes_it(tmp_path: Path) -> None:
+    import signal
+
+    from hfcourse.cache_inspect import verify
+
+    folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "weights.bin": os.urandom(50_000)})
+    cache = tmp_path / "hub"
+    stalled = ("import sys, time\nimport hfcourse.cache as cache\npump = cache._pump\n"
+               "def stall(stream, digests, sink=None):\n"
+               "    if sink is not None:\n"
+               "        sink.write(stream.read(1000)); sink.flush(); print('copying', flush=True); time.sleep(600)\n"
+               "    return pump(stream, digests, sink)\n"
+               f"cache._pump = stall\ncache.import_folder({str(folder)!r}, 'course/killed', {str(cache)!r})")
+    child = subprocess.Popen([sys.executable, "-c", stalled], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "copying\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    (leftover,) = leftovers(cache)
+    assert f"models--course--killed/blobs/{leftover} is a temporary file left by an import that stopped" in verify(cache)[0]
+    snapshot = import_folder(folder, "course/killed", cache)
+    assert leftovers(cache) == [] and verify(cache) == []
+    assert (snapshot / "weights.bin").read_bytes() == (folder / "weights.bin").read_bytes()
