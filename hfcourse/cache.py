@@ -4,10 +4,11 @@
     <cache>/models--ORG--NAME/snapshots/<commit>/<path>    relative symlink into blobs/ (a copy if symlinks fail)
     <cache>/models--ORG--NAME/refs/<ref>                   the commit, no trailing newline
 
-An import either lays the whole folder in or refuses it with one sentence before writing anything. Every file
-is written under a temporary name (`.hfcourse-<pid>-<hex>.tmp`) and renamed into place; a new snapshot folder
-is filled under such a name too, so it appears whole. Imports of one repo hold `.locks/<repo>.import.lock`,
-which is how `verify` tells an import in progress from temporary files an interrupted one left behind.
+An import refuses bad input with one sentence before writing anything. Every file is written under a temporary
+name (`.hfcourse-<pid>-<hex>.tmp`) and renamed into place; a new snapshot folder is filled under such a name
+too, so it appears whole. An import that fails removes its temporary files and new blobs; the next import
+sweeps what a killed one left. Imports of one repo hold `.locks/<repo>.import.lock`, which is how `verify`
+tells an import in progress from temporary files an interrupted one left behind.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -54,7 +56,7 @@ _COMMITTER = "hfcourse <course-hub@hfcourse.invalid> 1700000000 +0000"
 
 
 class CacheError(ValueError):
-    """The input cannot be laid into the cache; the message says what to fix. The cache is untouched."""
+    """The input cannot be laid into the cache; the message says what to fix. No half-written file is left."""
 
 
 @dataclass(frozen=True)
@@ -232,11 +234,11 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
 
 def _check_file_name(path: Path, name: str) -> None:
     if not _is_utf8(name):
-        raise CacheError(f"the name of {ascii(str(path))} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names).")
+        raise CacheError(f"the name of {str(path)!a} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names).")
     if "\\" in name:
         raise CacheError(f"{path}: a file name with a backslash cannot be stored (Windows reads it as a folder separator): rename it.")
     if any(ord(character) < 32 or character == "\x7f" for character in name):
-        raise CacheError(f"{ascii(str(path))}: the name holds a control character (a newline, a tab...): rename it.")
+        raise CacheError(f"{str(path)!a}: the name holds a control character (a newline, a tab...): rename it.")
 
 
 def _check_link(link: Path, folder: Path, root: Path) -> None:
@@ -378,7 +380,7 @@ def _import_locked(sources: list[tuple[str, Path]], repo_dir: Path, revision: st
     _refuse_clashes(repo_dir / "refs", refs, "ref", "pick another ref name")
     written: list[Path] = []
     try:
-        for item, (_, path) in zip(files, sources):
+        for item, (_, path) in zip(files, sources, strict=True):
             if blob := _store_blob(path, item, repo_dir / "blobs", hardlink):
                 written.append(blob)
         _store_snapshot(snapshot, files)
@@ -402,7 +404,7 @@ def _describe(relative: str, path: Path) -> CachedFile:
         return _hash_stream(relative, stream, path)
 
 
-def _hash_stream(relative: str, stream: BinaryIO, source: Path, sink: BinaryIO | None = None) -> CachedFile:
+def _hash_stream(relative: str, stream: io.RawIOBase, source: Path, sink: BinaryIO | None = None) -> CachedFile:
     """What `stream` holds, named by the rule for `relative` from the bytes read (and written to `sink`) now."""
     size = os.fstat(stream.fileno()).st_size
     lfs = is_lfs(relative, size)
@@ -412,7 +414,7 @@ def _hash_stream(relative: str, stream: BinaryIO, source: Path, sink: BinaryIO |
     return CachedFile(relative, digest.hexdigest(), lfs, size)
 
 
-def _pump(stream: BinaryIO, digests: Iterable[hashlib._Hash], sink: BinaryIO | None = None) -> int:
+def _pump(stream: io.RawIOBase, digests: Iterable[hashlib._Hash], sink: BinaryIO | None = None) -> int:
     """Read `stream` to its end into every digest (and `sink`); return how many bytes it held."""
     buffer = bytearray(_CHUNK)
     view, total = memoryview(buffer), 0
@@ -507,7 +509,7 @@ def _refuse_clashes(folder: Path, names: Iterable[str], kind: str, advice: str) 
     for name in names:
         path = folder / name
         above = [path.parents[depth] for depth in range(len(PurePosixPath(name).parts) - 1)]
-        if blocker := next((parent for parent in above if parent.is_symlink() or parent.exists() and not parent.is_dir()), None):
+        if blocker := next((parent for parent in above if parent.is_symlink() or (parent.exists() and not parent.is_dir())), None):
             raise CacheError(f"{blocker} is a file or a link, so {kind} {name!r} cannot be written under it: {advice}, or delete it.")
         if path.is_dir() and not path.is_symlink():
             raise CacheError(f"{path} is a folder, so {kind} {name!r} cannot be written there: {advice}, or delete it.")
@@ -542,7 +544,7 @@ def _remove(path: Path) -> None:
 
 def _write_failure(error: OSError) -> str:
     where = f" ({error.filename})" if error.filename else ""
-    advice = _WRITE_ADVICE.get(error.errno, "fix that")
+    advice = _WRITE_ADVICE.get(error.errno or 0, "fix that")
     return f"the import stopped: {error.strerror or error}{where}. No half-written file was left in the cache; {advice} and import again."
 
 

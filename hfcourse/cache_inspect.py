@@ -10,9 +10,9 @@ import errno
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from hfcourse.cache import (
     CacheError, content_hashes, git_blob_sha1, import_running, is_temporary, repo_folder_name, sha256_file, validate_repo,
@@ -98,10 +98,9 @@ def tree(repo_id: str, repo_type: str = "model", cache_dir: Path | None = None, 
         if not entry.is_dir() or entry.is_symlink():
             nodes.append((entry.name + ("  (not a folder!)" if entry.name in _PARTS else ""), []))
         elif entry.name == "blobs":
-            nodes.append(_tree_folder(entry, lambda blobs: _columns([(cut(blob.name), _blob_size(blob)) for blob in blobs])))
+            nodes.append(_tree_folder(entry, lambda _, blobs: _columns([(cut(blob.name), _blob_size(blob)) for blob in blobs])))
         elif entry.name == "refs":
-            folder = Path(entry.path)
-            nodes.append(_tree_folder(entry, lambda refs: _columns([(_name(ref, folder), _ref_text(ref)) for ref in refs])))
+            nodes.append(_tree_folder(entry, lambda root, refs: _columns([(_name(ref, root), _ref_text(ref)) for ref in refs])))
         elif entry.name == "snapshots":
             nodes.append(_tree_snapshots(entry, cut))
         else:
@@ -182,8 +181,7 @@ class _Repo:
 def _check_repo(repo_path: Path, cache: Path, report: Report, hashed: dict[tuple[int, int], str], explained: list[str]) -> list[str]:
     """Problems in one repo folder; counts its blobs into `report`."""
     repo = _Repo(repo_path, cache)
-    entries, error = _listing(repo.path)
-    if error:
+    if error := _listing(repo.path)[1]:
         return [f"{repo.label(repo.path)} cannot be read ({error}): make it readable (chmod u+rx) so it can be checked."]
     blob_names = set()
     for blob in repo.files(repo.blobs) if repo.blobs.is_dir() else []:
@@ -347,14 +345,14 @@ def _name(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def _tree_folder(folder: os.DirEntry[str], lines: Callable[[list[Path]], list[str]]) -> _Node:
-    """A folder's node: one line per file under it, sorted by path, and a line per folder that cannot be read."""
+def _tree_folder(folder: os.DirEntry[str], lines: Callable[[Path, list[Path]], list[str]]) -> _Node:
+    """A folder's node: the lines `lines(folder, files under it sorted by path)`, and one per folder that cannot be read."""
     root = Path(folder.path)
     found, unreadable = _walk(root)
     found.sort(key=lambda path: _name(path, root))
     label = f"{folder.name}/" + "".join(f"  (cannot be read: {reason})" for path, reason in unreadable if path == root)
     notes = [f"{_name(path, root)}/  (cannot be read: {reason})" for path, reason in unreadable if path != root]
-    return (label, [(text, []) for text in lines(found) + notes])
+    return (label, [(text, []) for text in lines(root, found) + notes])
 
 
 def _tree_snapshots(snapshots: os.DirEntry[str], cut: Callable[[str], str]) -> _Node:
@@ -364,8 +362,7 @@ def _tree_snapshots(snapshots: os.DirEntry[str], cut: Callable[[str], str]) -> _
         if not snapshot.is_dir() or snapshot.is_symlink():
             nodes.append((f"{snapshot.name}  (not a folder: snapshots/ holds one folder per commit)", []))
             continue
-        folder = Path(snapshot.path)
-        nodes.append(_tree_folder(snapshot, lambda paths: [_snapshot_line(path, folder, cut) for path in paths]))
+        nodes.append(_tree_folder(snapshot, lambda root, paths: [_snapshot_line(path, root, cut) for path in paths]))
     return ("snapshots/", nodes)
 
 

@@ -318,7 +318,7 @@ def _spawn(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
     """Popen from the launcher thread, so that a mirror started from a worker thread outlives that thread."""
     if os.getpid() not in _launchers:  # a forked child has no thread of its parent's
         _launchers[os.getpid()] = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hfcourse-mirror-launcher")
-    return _launchers[os.getpid()].submit(subprocess.Popen, command, **options).result()
+    return _launchers[os.getpid()].submit(lambda: subprocess.Popen(command, **options)).result()
 
 
 def _die_with_parent() -> None:
