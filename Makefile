@@ -4,15 +4,30 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hfcourse-installed
 PYTEST_OFFLINE := HFCOURSE_MODE=offline $(BIN)/python -m pytest
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+# Another machine, simulated on this one: float results move with the CPU, and the stored outputs must hold there too.
+# One step below this CPU's vector instructions, for torch, MKL (its matrix products) and numpy: an AVX-512 machine
+# runs as an AVX2 one, any other as one with plain AVX. (MKL's fully portable path would be 2.3x slower.)
+OTHER_CPU := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null \
+	&& echo ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 || echo ATEN_CPU_CAPABILITY=default MKL_CBWR=AVX) \
+	NPY_DISABLE_CPU_FEATURES="AVX512F AVX512_SKX"
+OTHER_CPU_COPY := build/other-cpu
 
-.PHONY: lab test test-no-network hub install notebooks clean-notebooks
+.PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	$(BIN)/jupyter lab notebooks/
 
-test: hub  ## set up, then the unit tests and every notebook under strict nbval, offline
+test: hub  ## set up, then the unit tests and every notebook under strict nbval twice (this CPU, another CPU), offline
 	$(PYTEST_OFFLINE) tests
-	$(PYTEST_OFFLINE) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks
+	$(MAKE) --no-print-directory -j2 --output-sync=target nbval nbval-other-cpu
+
+nbval: hub  ## every notebook under strict nbval, offline, on one thread
+	OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) notebooks
+
+nbval-other-cpu: hub  ## the same, as on another CPU, on a copy of the notebooks (the two runs write their own files)
+	rm -rf $(OTHER_CPU_COPY) && mkdir -p $(OTHER_CPU_COPY) && cp -R notebooks $(OTHER_CPU_COPY)/
+	$(OTHER_CPU) OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) $(OTHER_CPU_COPY)/notebooks
 
 test-no-network: $(STAMP)  ## `make test` in a network namespace with only loopback up (needs unshare; installs nothing)
 	unshare -rn sh -c 'ip link set lo up && $(MAKE) test'

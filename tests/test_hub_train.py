@@ -1,0 +1,57 @@
+"""`hfcourse hub train`: what it ships is only what training made, and the build gives back exactly what it trained."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hfcourse.hub.assets import sha256_of
+from hfcourse.hub.shipped import ShippedWeightsError, assemble, read_manifest
+from hfcourse.hub.train import train_stand_ins
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The unchanged encoder and the NER head (a few seconds), trained into a fresh weights folder."""
+    weights = tmp_path_factory.mktemp("weights")
+    assert train_stand_ins(["encoder", "ner"], weights, log=lambda line: None) == ["encoder", "ner"]
+    return weights
+
+
+def test_an_unchanged_body_ships_only_its_config(trained: Path) -> None:
+    entry = read_manifest(trained)["stand_ins"]["encoder"]
+    assert list(entry["shipped"]) == ["config.json"]
+    assert len(entry["minilm_tensors"]) > 100 and "vocab.txt" in entry["minilm_files"]
+
+
+def test_a_trained_head_ships_its_tensors_and_borrows_the_body(trained: Path) -> None:
+    from safetensors.numpy import load_file
+
+    entry = read_manifest(trained)["stand_ins"]["ner"]
+    shipped = load_file(trained / "ner" / "model.safetensors")
+    assert set(shipped) == {"classifier.weight", "classifier.bias"}
+    assert "bert.encoder.layer.0.attention.self.query.weight" in entry["minilm_tensors"]
+    assert entry["facts"]["score"].startswith("held-out entity F1")
+    assert {name: sha256_of(trained / "ner" / name) for name in entry["shipped"]} == entry["shipped"]
+
+
+def test_the_build_assembles_exactly_what_was_trained(trained: Path, tmp_path: Path) -> None:
+    facts = assemble("ner", tmp_path / "ner", trained)
+    entry = read_manifest(trained)["stand_ins"]["ner"]
+    assert {path.name: sha256_of(path) for path in (tmp_path / "ner").iterdir()} == entry["folder"]
+    assert facts.architecture == "BertForTokenClassification"
+
+
+def test_the_manifest_says_what_training_ran_on(trained: Path) -> None:
+    manifest = json.loads((trained / "manifest.json").read_text())
+    assert set(manifest["stand_ins"]) == {"encoder", "ner"}  # in catalog order, nothing else
+    assert {"machine", "torch", "transformers"} <= set(manifest["trained_on"])
+    assert manifest["training_seconds"]["ner"] > 0
+
+
+def test_an_unknown_stand_in_is_refused_with_the_choices(tmp_path: Path) -> None:
+    with pytest.raises(ShippedWeightsError, match="No stand-in named nre; choose from .*ner"):
+        train_stand_ins(["nre"], tmp_path, log=lambda line: None)
+    assert list(tmp_path.iterdir()) == []
