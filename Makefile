@@ -52,7 +52,7 @@ $(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets
 
 notebooks: hub  ## re-execute every lesson offline and store its outputs (what nbval then compares)
 	HFCOURSE_MODE=offline $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
-	$(BIN)/python -m hfcourse.notebooks clean notebooks/*.ipynb
+	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb
 
 clean-notebooks: $(STAMP)  ## strip volatile metadata from the notebooks (run after executing them)
-	$(BIN)/python -m hfcourse.notebooks clean notebooks/*.ipynb
+	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb

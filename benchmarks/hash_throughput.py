@@ -1,4 +1,4 @@
-"""Blob hashing speed: hfcourse.cache's streamed hashes against coreutils' sha256sum and sha1sum on one file.
+"""Blob hashing speed: hfcourse's streamed hashes against coreutils' sha256sum and sha1sum on one file.
 
     python benchmarks/hash_throughput.py [--mib 1024] [--repeats 3] [--dir /tmp]
 
@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from hfcourse.cache import git_blob_sha1, sha256_file
+from hfcourse._files import sha256_file
+from hfcourse.hfcache.layout import git_blob_sha1
 
 MIB = 1024 * 1024
 THRESHOLD = 0.9

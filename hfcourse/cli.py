@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from hfcourse.cache import REPO_TYPES
+from hfcourse.hfcache.layout import REPO_TYPES
 from hfcourse.paths import course_hub_home
 
 
@@ -77,18 +77,19 @@ def _add_cache_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_cache_command(args: argparse.Namespace) -> int:
     """`hfcourse cache ...`: 0 done (or healthy), 1 problems found by verify, 2 bad input (one line on stderr)."""
-    from hfcourse import cache_inspect
-    from hfcourse.cache import CacheError, import_folder
+    from hfcourse.hfcache import inspect
+    from hfcourse.hfcache.layout import CacheError
+    from hfcourse.hfcache.writer import import_folder
 
     try:
-        cache_dir = args.cache_dir if args.cache_dir is not None else cache_inspect.default_cache_dir()
+        cache_dir = args.cache_dir if args.cache_dir is not None else inspect.default_cache_dir()
         if args.action == "import":
             refs = tuple(args.refs or ("main",))
             print(import_folder(args.folder, args.repo_id, cache_dir, repo_type=args.repo_type, revision=args.revision, refs=refs))
         elif args.action == "tree":
-            print(cache_inspect.tree(args.repo, args.repo_type, cache_dir))
+            print(inspect.tree(args.repo, args.repo_type, cache_dir))
         else:
-            report = cache_inspect.check(cache_dir, args.repo, args.repo_type)
+            report = inspect.check(cache_dir, args.repo, args.repo_type)
             if not report.problems:
                 print(f"OK: {report.repos} repos, {report.blobs} blobs verified")
                 return 0

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hfcourse._files import readable_size
 from hfcourse.display import approx
 from hfcourse.parameters import ParameterCount
 
@@ -51,13 +52,6 @@ def folder_size(path: str | Path) -> int:
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder: pass the directory given to save_adapter/save_pretrained.")
     return sum(file.stat().st_size for file in folder.rglob("*") if file.is_file())
-
-
-def readable_size(n_bytes: int) -> str:
-    """`n_bytes` in kB or MB (powers of 1,000, as file browsers show them), one decimal."""
-    if n_bytes < 0:
-        raise ValueError(f"a size cannot be negative: {n_bytes}")
-    return f"{n_bytes / 1e3:.1f} kB" if n_bytes < 1e6 else f"{n_bytes / 1e6:.1f} MB"
 
 
 def majority_baseline(train_labels: Sequence[int], test_labels: Sequence[int]) -> tuple[int, float]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import hfcourse
+from hfcourse.labels import SST5_LABELS
 
 # Before any Hugging Face import: online, through a mirror, or the offline course hub (one line, from rank 0).
 hfcourse.setup(announce=os.environ.get("RANK", "0") == "0")
@@ -30,8 +31,6 @@ from safetensors.torch import save_file  # noqa: E402
 from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 from torch.utils.data import DataLoader, DistributedSampler, RandomSampler  # noqa: E402
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, get_scheduler  # noqa: E402
-
-SST5_LABELS = ("very negative", "negative", "neutral", "positive", "very positive")
 
 
 @dataclass(frozen=True)

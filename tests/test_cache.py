@@ -1,4 +1,4 @@
-"""hfcourse.cache.import_folder lays files out exactly as huggingface_hub does, and refuses bad input cleanly."""
+"""hfcourse.hfcache.writer.import_folder lays files out exactly as huggingface_hub does, and refuses bad input cleanly."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import hfcourse.cache
-from hfcourse.cache import CacheError, git_blob_sha1, import_folder, sha256_file
+import hfcourse.hfcache.writer
+from hfcourse._files import sha256_file
+from hfcourse.hfcache.layout import CacheError, git_blob_sha1
+from hfcourse.hfcache.writer import import_folder
 from tests.conftest import run_python
 
 
@@ -144,14 +146,14 @@ def test_a_file_changed_while_the_import_waits_for_the_lock_is_stored_as_it_is_t
     """The hash is taken under the lock: a blob is never named for bytes it does not hold."""
     from filelock import FileLock
 
-    from hfcourse.cache_inspect import verify
+    from hfcourse.hfcache.inspect import verify
 
     folder = make_folder(tmp_path / "repo", {"a.txt": b"before\n"})
     cache = tmp_path / "hub"
     (cache / ".locks").mkdir(parents=True)
     waiting = ("import filelock, sys\noriginal = filelock.FileLock.acquire\n"
                "def acquire(self, *args, **kwargs):\n    print('waiting', flush=True)\n    return original(self, *args, **kwargs)\n"
-               "filelock.FileLock.acquire = acquire\nfrom hfcourse.cache import import_folder\n"
+               "filelock.FileLock.acquire = acquire\nfrom hfcourse.hfcache.writer import import_folder\n"
                f"print(import_folder({str(folder)!r}, 'course/raced', {str(cache)!r}))")
     with FileLock(str(cache / ".locks" / "models--course--raced.import.lock")):
         child = subprocess.Popen([sys.executable, "-c", waiting], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -165,14 +167,14 @@ def test_a_file_changed_while_the_import_waits_for_the_lock_is_stored_as_it_is_t
 
 def test_a_file_that_changes_while_it_is_copied_is_refused_and_no_blob_is_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = make_folder(tmp_path / "repo", {"a.txt": b"before\n", "b.txt": b"steady\n"})
-    describe = hfcourse.cache._describe
+    describe = hfcourse.hfcache.writer._describe
 
-    def describe_then_change(relative: str, path: Path) -> hfcourse.cache.CachedFile:
+    def describe_then_change(relative: str, path: Path) -> hfcourse.hfcache.writer.CachedFile:
         described = describe(relative, path)
         path.write_bytes(b"changed after it was hashed\n")
         return described
 
-    monkeypatch.setattr(hfcourse.cache, "_describe", describe_then_change)
+    monkeypatch.setattr(hfcourse.hfcache.writer, "_describe", describe_then_change)
     with pytest.raises(CacheError, match=r"a.txt changed while it was being imported: import again"):
         import_folder(folder, "course/raced", tmp_path / "hub")
     repo = tmp_path / "hub" / "models--course--raced"
@@ -258,7 +260,7 @@ def test_a_full_disk_leaves_no_temporary_file_and_says_what_to_do(tmp_path: Path
 
 
 def test_a_reimport_sweeps_what_a_killed_import_left(tmp_path: Path) -> None:
-    from hfcourse.cache_inspect import verify
+    from hfcourse.hfcache.inspect import verify
 
     folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "sub/b.txt": b"b\n"})
     snapshot = import_folder(folder, "course/swept", tmp_path / "hub")
@@ -274,7 +276,7 @@ def test_a_reimport_sweeps_what_a_killed_import_left(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("length", [245, 250, 255])
 def test_names_up_to_255_characters_are_linked_whole(tmp_path: Path, length: int) -> None:
-    from hfcourse.cache_inspect import verify
+    from hfcourse.hfcache.inspect import verify
 
     name = "n" * (length - 5) + ".json"
     folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", name: b"{}\n"})
@@ -284,7 +286,7 @@ def test_names_up_to_255_characters_are_linked_whole(tmp_path: Path, length: int
 
 
 def test_a_hardlink_import_leaves_the_source_files_modes_alone(tmp_path: Path) -> None:
-    from hfcourse.cache_inspect import verify
+    from hfcourse.hfcache.inspect import verify
 
     folder = make_folder(tmp_path / "repo", {"read-only.txt": b"r\n", "private.txt": b"p\n", "plain.txt": b"x\n"})
     modes = {"read-only.txt": 0o444, "private.txt": 0o600, "plain.txt": 0o644}
@@ -310,7 +312,7 @@ def test_a_cache_inside_the_source_folder_is_refused(tmp_path: Path, inside: str
 
 def test_a_hardlink_import_of_a_linked_file_stores_the_file_not_the_link(tmp_path: Path) -> None:
     """link(2) on Linux links a symlink itself: the blob would be a link that dangles from blobs/."""
-    from hfcourse.cache_inspect import verify
+    from hfcourse.hfcache.inspect import verify
 
     folder = make_folder(tmp_path / "repo", {"sub/a.txt": b"a\n"})
     (folder / "alias.txt").symlink_to("sub/a.txt")
@@ -323,16 +325,16 @@ def test_a_hardlink_import_of_a_linked_file_stores_the_file_not_the_link(tmp_pat
 def test_after_a_kill_during_a_copy_verify_names_the_leftover_and_a_reimport_removes_it(tmp_path: Path) -> None:
     import signal
 
-    from hfcourse.cache_inspect import verify
+    from hfcourse.hfcache.inspect import verify
 
     folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "weights.bin": os.urandom(50_000)})
     cache = tmp_path / "hub"
-    stalled = ("import sys, time\nimport hfcourse.cache as cache\npump = cache._pump\n"
+    stalled = ("import sys, time\nimport hfcourse.hfcache.writer as cache\npump = cache.pump\n"
                "def stall(stream, digests, sink=None):\n"
                "    if sink is not None:\n"
                "        sink.write(stream.read(1000)); sink.flush(); print('copying', flush=True); time.sleep(600)\n"
                "    return pump(stream, digests, sink)\n"
-               f"cache._pump = stall\ncache.import_folder({str(folder)!r}, 'course/killed', {str(cache)!r})")
+               f"cache.pump = stall\ncache.import_folder({str(folder)!r}, 'course/killed', {str(cache)!r})")
     child = subprocess.Popen([sys.executable, "-c", stalled], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline() == "copying\n"

@@ -1,4 +1,4 @@
-"""`hfcourse cache import|verify|tree` and hfcourse.cache_inspect: bad input leaves the cache untouched, verify names
+"""`hfcourse cache import|verify|tree` and hfcourse.hfcache.inspect: bad input leaves the cache untouched, verify names
 every broken file, concurrent imports stay healthy, and an imported folder loads offline by its repo id."""
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from typing import Callable
 
 import pytest
 
-import hfcourse.cache
-from hfcourse.cache import CacheError, git_blob_sha1, import_folder, repo_path, sha256_file
-from hfcourse.cache_inspect import check, tree, verify
+import hfcourse.hfcache.writer
+from hfcourse._files import sha256_file
 from hfcourse.cli import main
+from hfcourse.hfcache.inspect import check, tree, verify
+from hfcourse.hfcache.layout import CacheError, git_blob_sha1
+from hfcourse.hfcache.writer import import_folder, repo_path
 from tests.conftest import run_python
 
 REPO_ID = "course/tiny-bert"
@@ -172,8 +174,8 @@ def test_repo_paths_inside_the_repo_are_kept() -> None:
 
 def test_import_refuses_an_escaping_file_name_before_writing(tiny_repo: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder walk cannot yield `..`; a listing that did (say, from an archive) must still not write outside."""
-    walked = hfcourse.cache.source_files(tiny_repo)
-    monkeypatch.setattr(hfcourse.cache, "source_files", lambda folder: [*walked, ("../../escaped.json", tiny_repo / "config.json")])
+    walked = hfcourse.hfcache.writer.source_files(tiny_repo)
+    monkeypatch.setattr(hfcourse.hfcache.writer, "source_files", lambda folder: [*walked, ("../../escaped.json", tiny_repo / "config.json")])
     before = state(cache.parent)
     with pytest.raises(CacheError, match="outside the repo folder"):
         import_folder(tiny_repo, REPO_ID, cache, revision="1" * 40)
@@ -292,7 +294,7 @@ def test_copies_stand_in_for_links_where_symlinks_fail(tiny_repo: Path, tmp_path
     def no_symlinks(*args: object, **kwargs: object) -> None:
         raise OSError("symbolic links are not available here")
 
-    monkeypatch.setattr(hfcourse.cache.os, "symlink", no_symlinks)
+    monkeypatch.setattr(hfcourse.hfcache.writer.os, "symlink", no_symlinks)
     snapshot = import_folder(tiny_repo, REPO_ID, tmp_path / "hub")
     for source in tiny_repo.iterdir():
         copy = snapshot / source.name

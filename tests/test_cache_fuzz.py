@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse.cache import CacheError, import_folder
-from hfcourse.cache_inspect import verify
+from hfcourse.hfcache.inspect import verify
+from hfcourse.hfcache.layout import CacheError
+from hfcourse.hfcache.writer import import_folder
 from tests.test_cache_cli import state
 
 SEED = 20240616

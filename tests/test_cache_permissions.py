@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse.cache import import_folder
+from hfcourse.hfcache.writer import import_folder
 from tests.test_cache_cli import state
 
 REPO_ID, REPO_DIR = "course/locked", "models--course--locked"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse import mirror as mirrors
-from hfcourse.cache import git_blob_sha1_bytes, lfs_pointer
+from hfcourse.hfcache import mirror as mirrors
+from hfcourse.hfcache.layout import git_blob_sha1_bytes, lfs_pointer
 from hfcourse.exercises import mirror_cache as lesson8
 from tests.test_exercises import feedback, solve
 

@@ -13,7 +13,6 @@ from hfcourse.finetuning import (
     folder_size,
     majority_baseline,
     predict,
-    readable_size,
 )
 from hfcourse.parameters import ParameterCount
 
@@ -31,15 +30,6 @@ def test_folder_size_refuses_what_is_not_a_folder(tmp_path: Path) -> None:
     for path in (tmp_path / "missing", tmp_path / "file.bin"):
         with pytest.raises(FileNotFoundError, match="save_adapter"):
             folder_size(path)
-
-
-def test_readable_size_uses_kilo_and_mega_bytes() -> None:
-    assert readable_size(0) == "0.0 kB"
-    assert readable_size(1_234) == "1.2 kB"
-    assert readable_size(999_949) == "999.9 kB"
-    assert readable_size(91_489_000) == "91.5 MB"
-    with pytest.raises(ValueError):
-        readable_size(-1)
 
 
 def test_majority_baseline_counts_the_training_majority_on_the_test_labels() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse.hub.assets import sha256_of
+from hfcourse._files import sha256_file
 from hfcourse.hub.build import load_manifest, recipe_fingerprint
 from hfcourse.hub.shipped import WEIGHTS_DIR, ShippedWeightsError, assemble, minilm_weights, read_manifest
 from hfcourse.hub.catalog import MODELS
@@ -178,7 +178,7 @@ def test_shipped_weights_are_small_and_all_in_the_manifest() -> None:
     """What git holds of trained weights: under 40 MB, each file hashed in the manifest, nothing else."""
     stand_ins = read_manifest()["stand_ins"]
     listed = {f"{name}/{file}": digest for name, entry in stand_ins.items() for file, digest in entry["shipped"].items()}
-    present = {path.relative_to(WEIGHTS_DIR).as_posix(): sha256_of(path) for path in WEIGHTS_DIR.rglob("*")
+    present = {path.relative_to(WEIGHTS_DIR).as_posix(): sha256_file(path) for path in WEIGHTS_DIR.rglob("*")
                if path.is_file() and path.name != "manifest.json"}
     assert present == listed
     assert sum(path.stat().st_size for path in WEIGHTS_DIR.rglob("*") if path.is_file()) < 40_000_000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse.hub.assets import sha256_of
+from hfcourse._files import sha256_file
 from hfcourse.hub.shipped import ShippedWeightsError, assemble, read_manifest
 from hfcourse.hub.train import train_stand_ins
 
@@ -34,13 +34,13 @@ def test_a_trained_head_ships_its_tensors_and_borrows_the_body(trained: Path) ->
     assert set(shipped) == {"classifier.weight", "classifier.bias"}
     assert "bert.encoder.layer.0.attention.self.query.weight" in entry["minilm_tensors"]
     assert entry["facts"]["score"].startswith("held-out entity F1")
-    assert {name: sha256_of(trained / "ner" / name) for name in entry["shipped"]} == entry["shipped"]
+    assert {name: sha256_file(trained / "ner" / name) for name in entry["shipped"]} == entry["shipped"]
 
 
 def test_the_build_assembles_exactly_what_was_trained(trained: Path, tmp_path: Path) -> None:
     facts = assemble("ner", tmp_path / "ner", trained)
     entry = read_manifest(trained)["stand_ins"]["ner"]
-    assert {path.name: sha256_of(path) for path in (tmp_path / "ner").iterdir()} == entry["folder"]
+    assert {path.name: sha256_file(path) for path in (tmp_path / "ner").iterdir()} == entry["folder"]
     assert facts.architecture == "BertForTokenClassification"
 
 

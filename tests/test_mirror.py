@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse import mirror
-from hfcourse.cache import git_blob_sha1, sha256_file
+from hfcourse._files import sha256_file
+from hfcourse.hfcache import mirror
+from hfcourse.hfcache.layout import git_blob_sha1
 
 REPO_ID = "openai-community/gpt2"
 
@@ -120,7 +121,7 @@ def test_olah_does_not_outlive_a_killed_parent(offline_hub: Path) -> None:
     import signal
     import time
 
-    code = (f"import hfcourse.mirror as m\nrunning = m.start([{REPO_ID!r}])\n"
+    code = (f"import hfcourse.hfcache.mirror as m\nrunning = m.start([{REPO_ID!r}])\n"
             "print(running._process.pid, running.port, running.root, flush=True)\nimport time\ntime.sleep(120)")
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     try:

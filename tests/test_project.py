@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse.notebooks import problems
+from hfcourse.dev.notebooks import problems
 from tests.conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

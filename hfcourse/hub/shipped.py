@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from hfcourse.hub.assets import MINILM_ASSETS, minilm_dir, sha256_of
+from hfcourse._files import sha256_file
+from hfcourse.hub.assets import MINILM_ASSETS, minilm_dir
 from hfcourse.hub.standins import BuiltModel
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -139,5 +140,5 @@ def minilm_file_hashes() -> dict[str, str]:
 def _check(path: Path, expected: str, fix: str) -> None:
     if not path.is_file():
         raise ShippedWeightsError(f"{path} is missing: {fix}.")
-    if (digest := sha256_of(path)) != expected:
+    if (digest := sha256_file(path)) != expected:
         raise ShippedWeightsError(f"{path} has sha256 {digest}, the manifest says {expected}: {fix}.")

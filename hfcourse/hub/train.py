@@ -17,8 +17,7 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from hfcourse.cache import atomic_write
-from hfcourse.hub.assets import sha256_of
+from hfcourse._files import atomic_write, sha256_file
 from hfcourse.hub.catalog import stand_in_builders
 from hfcourse.hub.shipped import (
     ROW_PATCHES_FILE, SAFETENSORS_METADATA, WEIGHTS_DIR, WEIGHTS_FILE, ShippedStandIn, ShippedWeightsError, assemble_files,
@@ -70,14 +69,14 @@ def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> Ship
     if any(path.is_dir() for path in trained.iterdir()):
         raise ShippedWeightsError(f"{name}: the builder wrote a sub-folder; stand-ins are flat save_pretrained folders.")
     minilm_files = {file: file for file in folder_files
-                    if file != WEIGHTS_FILE and minilm_hashes.get(file) == sha256_of(trained / file)}
+                    if file != WEIGHTS_FILE and minilm_hashes.get(file) == sha256_file(trained / file)}
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=weights_dir))
     try:
         minilm_tensors = _split_weights(trained / WEIGHTS_FILE, staging)
         for file in folder_files:
             if file not in minilm_files and file != WEIGHTS_FILE:
                 shutil.copyfile(trained / file, staging / file)
-        shipped = {path.name: sha256_of(path) for path in sorted(staging.iterdir())}
+        shipped = {path.name: sha256_file(path) for path in sorted(staging.iterdir())}
         entry = ShippedStandIn(name, facts, shipped, minilm_files, minilm_tensors, folder={})
         with tempfile.TemporaryDirectory(prefix=f".{name}.check.", dir=weights_dir) as check:
             assemble_files(entry, staging, Path(check) / name)
@@ -137,7 +136,7 @@ def _same_as_trained(trained: Path, assembled: Path) -> dict[str, str]:
             want, got = load_file(trained / file), load_file(assembled / file)
             same = want.keys() == got.keys() and all(want[key].tobytes() == got[key].tobytes() for key in want)
         else:
-            same = sha256_of(trained / file) == sha256_of(assembled / file)
+            same = sha256_file(trained / file) == sha256_file(assembled / file)
         if not same:
             raise ShippedWeightsError(f"assembling the shipped files does not give back {file} as trained")
-    return {file: sha256_of(assembled / file) for file in files}
+    return {file: sha256_file(assembled / file) for file in files}

@@ -1,8 +1,4 @@
-"""Check and draw a Hugging Face hub cache: blobs named by their content, links that resolve, refs that name snapshots.
-
-`verify` hashes every blob (huggingface_hub's `scan_cache_dir` does not) and names each broken file;
-`scan_cache_dir` then has the last word on anything else it would refuse. `tree` draws one repo's folder.
-"""
+"""Check and draw a Hugging Face hub cache: blobs named by their content, links that resolve, refs that name snapshots."""
 
 from __future__ import annotations
 
@@ -14,12 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hfcourse.cache import (
-    CacheError, content_hashes, git_blob_sha1, import_running, is_temporary, repo_folder_name, sha256_file, validate_repo,
+from hfcourse._files import is_temporary, readable_size, sha256_file
+from hfcourse.hfcache.layout import (
+    HEX40, HEX64, CacheError, content_hashes, git_blob_sha1, import_running, repo_folder_name, validate_repo,
 )
 
-_HEX40 = re.compile(r"[0-9a-f]{40}")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 _SHORT = 10  # hex characters `tree` keeps of a blob hash
 _Node = tuple[str, list["_Node"]]  # a label and the nodes drawn under it
 _PARTS = ("blobs", "refs", "snapshots")  # the folders of a repo in the cache
@@ -42,7 +37,11 @@ def default_cache_dir() -> Path:
 
 
 def verify(cache_dir: Path | None = None, repo_id: str | None = None, repo_type: str = "model") -> list[str]:
-    """The problems in the cache (or in one repo of it), one sentence each naming the file; empty if healthy."""
+    """The problems in the cache (or in one repo of it), one sentence each naming the file; empty if healthy.
+
+    It hashes every blob (huggingface_hub's `scan_cache_dir` does not) and names each broken file;
+    `scan_cache_dir` then has the last word on anything else it would refuse.
+    """
     return check(cache_dir, repo_id, repo_type).problems
 
 
@@ -210,7 +209,7 @@ def _check_snapshot(snapshot: Path, repo: _Repo, blob_names: set[str], explained
     if not snapshot.is_dir() or snapshot.is_symlink():
         repo.problems.append(f"{repo.label(snapshot)} is not a folder: snapshots/ must hold one folder per commit.")
         return
-    if not _HEX40.fullmatch(snapshot.name):
+    if not HEX40.fullmatch(snapshot.name):
         repo.problems.append(f"{repo.label(snapshot)} is not named by a 40-character hex commit hash.")
     for path in repo.files(snapshot):
         if path.is_symlink():
@@ -277,7 +276,7 @@ def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
     if text != commit:
         problems.append(f"{label} holds {json.dumps(text)}: a ref must hold the commit with no newline or spaces, "
                         "or from_pretrained cannot resolve it offline.")
-    if not _HEX40.fullmatch(commit):
+    if not HEX40.fullmatch(commit):
         problems.append(f"{label} holds {json.dumps(commit[:60])}, not a 40-character hex commit hash.")
     elif not (repo.snapshots / commit).is_dir():
         problems.append(f"{label} names commit {commit}, but {repo.label(repo.snapshots / commit)} does not exist.")
@@ -287,9 +286,9 @@ def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
 def _blob_problem(blob: Path, label: str, hashed: dict[tuple[int, int], str]) -> str | None:
     if blob.is_symlink() or not blob.is_file():
         return f"{label} is not a regular file: blobs hold the files' bytes."
-    if _HEX40.fullmatch(blob.name):
+    if HEX40.fullmatch(blob.name):
         kind, hash_file = "git blob sha1", git_blob_sha1
-    elif _HEX64.fullmatch(blob.name):
+    elif HEX64.fullmatch(blob.name):
         kind, hash_file = "sha256", sha256_file
     else:
         return f"{label}: a blob is named by its content hash (40 hex characters for git sha1, 64 for sha256 of LFS files)."
@@ -338,7 +337,7 @@ def _first_line(text: object) -> str:
 
 
 def _is_hash(name: str) -> bool:
-    return bool(_HEX40.fullmatch(name) or _HEX64.fullmatch(name))
+    return bool(HEX40.fullmatch(name) or HEX64.fullmatch(name))
 
 
 def _name(path: Path, folder: Path) -> str:
@@ -368,7 +367,7 @@ def _tree_snapshots(snapshots: os.DirEntry[str], cut: Callable[[str], str]) -> _
 
 def _blob_size(blob: Path) -> str:
     try:
-        return _size(blob.stat().st_size)
+        return readable_size(blob.stat().st_size)
     except OSError as error:
         return f"(cannot be read: {error.strerror})"
 
@@ -397,18 +396,6 @@ def _link_note(link: Path) -> str:
     except OSError as error:
         return "  (loops!)" if error.errno == errno.ELOOP else "  (missing!)"
     return ""
-
-
-def _size(size: int) -> str:
-    """Bytes in decimal units with one decimal, as the Hub shows them: 612 B, 1.2 MB."""
-    if size < 1000:
-        return f"{size} B"
-    value = size / 1000
-    for unit in ("kB", "MB", "GB"):
-        if value < 1000:
-            return f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
 
 
 def _columns(rows: list[tuple[str, str]]) -> list[str]:

@@ -1,46 +1,21 @@
-"""Lay a folder of files into the standard Hugging Face cache, exactly as huggingface_hub would.
-
-    <cache>/models--ORG--NAME/blobs/<hash>                 file bytes; git blob sha1, or sha256 for LFS files
-    <cache>/models--ORG--NAME/snapshots/<commit>/<path>    relative symlink into blobs/ (a copy if symlinks fail)
-    <cache>/models--ORG--NAME/refs/<ref>                   the commit, no trailing newline
-
-An import refuses bad input with one sentence before writing anything. Every file is written under a temporary
-name (`.hfcourse-<pid>-<hex>.tmp`) and renamed into place; a new snapshot folder is filled under such a name
-too, so it appears whole. An import that fails removes its temporary files and new blobs; the next import
-sweeps what a killed one left. Imports of one repo hold `.locks/<repo>.import.lock`, which is how `verify`
-tells an import in progress from temporary files an interrupted one left behind.
-"""
+"""Lay a folder of files into the standard Hugging Face cache, exactly as huggingface_hub would."""
 
 from __future__ import annotations
 
 import errno
-import fnmatch
 import hashlib
 import io
 import os
-import re
-import secrets
 import shutil
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
-REPO_TYPES = ("model", "dataset", "space")
-# Files stored with Git LFS on the Hub: the default .gitattributes patterns, plus anything of 10 MiB or more.
-LFS_PATTERNS = (
-    "*.7z", "*.arrow", "*.bin", "*.bz2", "*.ckpt", "*.ftz", "*.gguf", "*.gz", "*.h5", "*.joblib",
-    "*.lfs.*", "*.mlmodel", "*.model", "*.msgpack", "*.npy", "*.npz", "*.onnx", "*.ot", "*.parquet",
-    "*.pb", "*.pickle", "*.pkl", "*.pt", "*.pth", "*.rar", "*.safetensors", "*.tar", "*.tflite",
-    "*.tgz", "*.wasm", "*.xz", "*.zip", "*.zst", "*tfevents*",
+from hfcourse._files import atomic_write, is_temporary, pump, remove, temporary_path
+from hfcourse.hfcache.layout import (
+    HEX40, CacheError, CachedFile, commit_hash, import_lock_path, is_lfs, is_utf8, repo_folder_name, validate_refs, validate_repo,
 )
-LFS_SIZE_THRESHOLD = 10 * 1024 * 1024
-_CHUNK = 1024 * 1024
-_HEX40 = re.compile(r"[0-9a-f]{40}")
-_TEMPORARY = re.compile(r"\.hfcourse-[0-9]+-[0-9a-f]{8}\.tmp")
-# What git check-ref-format refuses anywhere in a ref name: control characters and space, ~ ^ : ? * [ \, "..", "@{", "//".
-_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+
 _SKIPPED = (".git", ".cache")  # git's own files and huggingface_hub's local-dir metadata, not files of the repo
 # How os.symlink fails where a system or file system makes no symbolic links (copies stand in for them there).
 _NO_SYMLINK_ERRNOS = (None, errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS)
@@ -51,130 +26,6 @@ _WRITE_ADVICE = {
     errno.EACCES: "make the cache folder writable, or pass another --cache-dir",
     errno.EPERM: "make the cache folder writable, or pass another --cache-dir",
 }
-# A fixed identity and date make a commit hash depend on the files alone.
-_COMMITTER = "hfcourse <course-hub@hfcourse.invalid> 1700000000 +0000"
-
-
-class CacheError(ValueError):
-    """The input cannot be laid into the cache; the message says what to fix. No half-written file is left."""
-
-
-@dataclass(frozen=True)
-class CachedFile:
-    path: str  # path inside the repo, with forward slashes
-    blob: str  # the blob's file name in blobs/
-    is_lfs: bool
-    size: int
-
-
-def is_lfs(path: str, size: int) -> bool:
-    """Whether the Hub stores this file with Git LFS (and names its blob by sha256)."""
-    name = PurePosixPath(path).name
-    return size >= LFS_SIZE_THRESHOLD or any(fnmatch.fnmatch(name, pattern) for pattern in LFS_PATTERNS)
-
-
-def git_blob_sha1(data_path: Path) -> str:
-    """The git blob hash of a file (sha1 of "blob <size>\\0" + content), streamed."""
-    with data_path.open("rb") as stream:
-        digest = hashlib.sha1(f"blob {os.fstat(stream.fileno()).st_size}\0".encode())
-        return hashlib.file_digest(stream, lambda: digest).hexdigest()
-
-
-def sha256_file(data_path: Path) -> str:
-    """The sha256 of a file (the blob name of an LFS file), streamed."""
-    with data_path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
-def lfs_pointer(sha256: str, size: int) -> bytes:
-    """The small text file git stores in place of an LFS file."""
-    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256}\nsize {size}\n".encode()
-
-
-def repo_folder_name(repo_id: str, repo_type: str = "model") -> str:
-    """`models--org--name`: the folder huggingface_hub uses for a repo."""
-    return "--".join([f"{repo_type}s", *repo_id.split("/")])
-
-
-def validate_repo(repo_id: str, repo_type: str) -> None:
-    from huggingface_hub.utils import HFValidationError, validate_repo_id
-
-    if repo_type not in REPO_TYPES:
-        raise CacheError(f"repo type {repo_type!r} is not one of {', '.join(REPO_TYPES)}.")
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError as error:
-        raise CacheError(f"{repo_id!r} is not a valid repo id ({error}). Use ORG/NAME, e.g. google-bert/bert-base-cased.") from None
-
-
-def validate_refs(refs: Iterable[str]) -> None:
-    """Refuse ref names git would refuse (git check-ref-format, one-level names such as `main` allowed), and two
-    refs of which one would be a folder holding the other (`v1` and `v1/rc`)."""
-    refs = list(refs)
-    for ref in refs:
-        if problem := _ref_name_problem(ref):
-            raise CacheError(f"ref {ref!r} is not a valid ref name ({problem}): use a branch or tag name such as 'main' or 'v1.0'.")
-    for ref in refs:
-        if clash := next((other for other in refs if other.startswith(ref + "/")), None):
-            raise CacheError(f"refs {ref!r} and {clash!r} cannot both exist: refs/{ref} would be a file and a folder. Drop one of them.")
-
-
-def _ref_name_problem(ref: str) -> str | None:
-    if not ref:
-        return "it is empty"
-    if not _is_utf8(ref):
-        return "it is not UTF-8"
-    if ref == "@":
-        return "'@' alone means HEAD"
-    if ref.startswith("/") or ref.endswith("/") or ref.endswith("."):
-        return "it starts or ends with '/', or ends with '.'"
-    if forbidden := _REF_FORBIDDEN.search(ref):
-        return f"git refuses {forbidden.group()!r} in a ref name"
-    if any(part.startswith(".") or part.endswith(".lock") for part in ref.split("/")):
-        return "a part of it starts with '.' or ends with '.lock'"
-    if any(len(part.encode()) > 255 for part in ref.split("/")):
-        return "a part of it is longer than 255 bytes"
-    return None
-
-
-def commit_hash(files: list[CachedFile], message: str) -> str:
-    """A real git commit hash over the repo's tree (LFS files as their pointers)."""
-    blobs: dict[str, tuple[str, str]] = {}
-    for item in files:
-        blob_id = git_blob_sha1_bytes(lfs_pointer(item.blob, item.size)) if item.is_lfs else item.blob
-        blobs[item.path] = ("100644", blob_id)
-    tree = _tree_hash(blobs)
-    body = f"tree {tree}\nauthor {_COMMITTER}\ncommitter {_COMMITTER}\n\n{message}\n".encode()
-    return hashlib.sha1(f"commit {len(body)}\0".encode() + body).hexdigest()
-
-
-def content_hashes(data_path: Path) -> tuple[str, str]:
-    """(git blob sha1, sha256) of a file, read once: the two names a blob of these bytes can have."""
-    with data_path.open("rb", buffering=0) as stream:
-        size = os.fstat(stream.fileno()).st_size
-        sha1, sha256 = hashlib.sha1(f"blob {size}\0".encode()), hashlib.sha256()
-        _pump(stream, (sha1, sha256))
-    return sha1.hexdigest(), sha256.hexdigest()
-
-
-def git_blob_sha1_bytes(data: bytes) -> str:
-    return hashlib.sha1(f"blob {len(data)}\0".encode() + data).hexdigest()
-
-
-def _tree_hash(entries: dict[str, tuple[str, str]]) -> str:
-    children: dict[str, dict[str, tuple[str, str]]] = {}
-    items: list[tuple[str, str, str]] = []  # (name, mode, hex)
-    for path, entry in entries.items():
-        head, _, rest = path.partition("/")
-        if rest:
-            children.setdefault(head, {})[rest] = entry
-        else:
-            items.append((head, *entry))
-    items += [(name, "40000", _tree_hash(sub)) for name, sub in children.items()]
-    # git sorts tree entries by name, with directories compared as if they ended in "/".
-    items.sort(key=lambda item: item[0] + ("/" if item[1] == "40000" else ""))
-    body = b"".join(f"{mode} {name}\0".encode() + bytes.fromhex(hexsha) for name, mode, hexsha in items)
-    return hashlib.sha1(f"tree {len(body)}\0".encode() + body).hexdigest()
 
 
 def repo_path(name: str) -> str:
@@ -233,7 +84,7 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
 
 
 def _check_file_name(path: Path, name: str) -> None:
-    if not _is_utf8(name):
+    if not is_utf8(name):
         raise CacheError(f"the name of {str(path)!a} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names).")
     if "\\" in name:
         raise CacheError(f"{path}: a file name with a backslash cannot be stored (Windows reads it as a folder separator): rename it.")
@@ -266,46 +117,6 @@ def _check_readable(path: Path) -> None:
         raise CacheError(f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder.") from None
 
 
-def _is_utf8(text: str) -> bool:
-    """False for names holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def import_lock_path(cache_dir: Path, repo_folder: str) -> Path:
-    """The lock every import of a repo holds while it writes."""
-    return Path(cache_dir) / ".locks" / f"{repo_folder}.import.lock"
-
-
-def import_running(cache_dir: Path, repo_folder: str) -> bool:
-    """Whether an import of the repo holds its lock now. Without flock (Windows) it cannot tell, and says False."""
-    try:
-        import fcntl
-    except ImportError:
-        return False
-    try:
-        descriptor = os.open(import_lock_path(cache_dir, repo_folder), os.O_RDONLY)
-    except OSError:
-        return False  # no lock file: no import has run, so none runs now
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)  # also releases the shared lock, if it was taken
-    return False
-
-
-def is_temporary(name: str) -> bool:
-    """Whether a file or folder name is one an import writes before renaming it into place."""
-    return _TEMPORARY.fullmatch(name) is not None
-
-
 def import_folder(
     folder: Path,
     repo_id: str,
@@ -324,11 +135,17 @@ def import_folder(
     stored under the wrong name. Running it again with the same files changes nothing. `hardlink=True` links
     blobs to the source files instead of copying them (for sources nobody edits; their modes are left alone, and
     a file that not everyone may read is copied instead).
+
+    Every file is written under a temporary name (`.hfcourse-<pid>-<hex>.tmp`) and renamed into place; a new
+    snapshot folder is filled under such a name too, so it appears whole. An import that fails removes its
+    temporary files and new blobs; the next import sweeps what a killed one left. Imports of one repo hold
+    `.locks/<repo>.import.lock`, which is how `verify` tells an import in progress from temporary files an
+    interrupted one left behind.
     """
     from filelock import FileLock
 
     validate_repo(repo_id, repo_type)
-    if revision is not None and not _HEX40.fullmatch(revision):
+    if revision is not None and not HEX40.fullmatch(revision):
         raise CacheError(f"revision {revision!r} is not a 40-character lowercase hex commit hash.")
     validate_refs(refs)
     folder, cache_dir = Path(folder), Path(cache_dir)
@@ -409,22 +226,9 @@ def _hash_stream(relative: str, stream: io.RawIOBase, source: Path, sink: Binary
     size = os.fstat(stream.fileno()).st_size
     lfs = is_lfs(relative, size)
     digest = hashlib.sha256() if lfs else hashlib.sha1(f"blob {size}\0".encode())
-    if _pump(stream, (digest,), sink) != size:
+    if pump(stream, (digest,), sink) != size:
         raise _changed(source)
     return CachedFile(relative, digest.hexdigest(), lfs, size)
-
-
-def _pump(stream: io.RawIOBase, digests: Iterable[hashlib._Hash], sink: BinaryIO | None = None) -> int:
-    """Read `stream` to its end into every digest (and `sink`); return how many bytes it held."""
-    buffer = bytearray(_CHUNK)
-    view, total = memoryview(buffer), 0
-    while count := stream.readinto(buffer):
-        for digest in digests:
-            digest.update(view[:count])
-        if sink is not None:
-            sink.write(view[:count])
-        total += count
-    return total
 
 
 def _changed(source: Path) -> CacheError:
@@ -437,7 +241,7 @@ def _store_blob(source: Path, item: CachedFile, blobs: Path, hardlink: bool) -> 
     if blob.is_file() and not blob.is_symlink() and blob.stat().st_size == item.size:
         return None
     blobs.mkdir(parents=True, exist_ok=True)
-    with _temporary(blobs) as temporary:
+    with temporary_path(blobs) as temporary:
         stored = _hard_link(source, temporary, item.path) if hardlink and _world_readable(source) else None
         if stored is None:
             stored = _copy(source, temporary, item.path)
@@ -475,7 +279,7 @@ def _store_snapshot(snapshot: Path, files: list[CachedFile]) -> None:
         _fill_snapshot(snapshot, snapshot, files)
         return
     snapshot.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary(snapshot.parent) as staging:
+    with temporary_path(snapshot.parent) as staging:
         staging.mkdir()
         _fill_snapshot(staging, snapshot, files)
         os.rename(staging, snapshot)
@@ -492,7 +296,7 @@ def _link(link: Path, target: str) -> None:
     if link.is_symlink() and os.readlink(link) == target:
         return
     link.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary(link.parent) as temporary:
+    with temporary_path(link.parent) as temporary:
         try:
             os.symlink(target, temporary)
         except OSError as error:  # e.g. Windows without Developer Mode: huggingface_hub copies too
@@ -521,25 +325,8 @@ def _sweep_temporaries(repo_dir: Path) -> None:
         for directory, folders, names in os.walk(folder):
             for name in [*names, *folders]:
                 if is_temporary(name):
-                    _remove(Path(directory) / name)
+                    remove(Path(directory) / name)
             folders[:] = [name for name in folders if not is_temporary(name)]
-
-
-@contextmanager
-def _temporary(folder: Path) -> Iterator[Path]:
-    """A fresh name in `folder`, short whatever the final name's length; whatever is left under it is removed."""
-    path = folder / f".hfcourse-{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    try:
-        yield path
-    finally:
-        _remove(path)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def _write_failure(error: OSError) -> str:
@@ -547,13 +334,3 @@ def _write_failure(error: OSError) -> str:
     advice = _WRITE_ADVICE.get(error.errno or 0, "fix that")
     return f"the import stopped: {error.strerror or error}{where}. No half-written file was left in the cache; {advice} and import again."
 
-
-def atomic_write(destination: Path, data: bytes) -> None:
-    """Write `data` to `destination` (world-readable) through a temporary file and a rename: readers see old or new."""
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary(destination.parent) as temporary:
-        with temporary.open("xb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)

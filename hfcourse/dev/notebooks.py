@@ -1,8 +1,4 @@
-"""Keep the lesson notebooks diff-friendly: `python -m hfcourse.notebooks clean|check FILE...`.
-
-Clean strips what changes from run to run without changing the lesson (execution timings, widget state,
-kernel versions); check fails when a notebook is not clean or was not executed top to bottom.
-"""
+"""Keep the lesson notebooks diff-friendly: `python -m hfcourse.dev.notebooks clean|check FILE...`."""
 
 from __future__ import annotations
 
@@ -11,14 +7,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hfcourse.cache import atomic_write
+from hfcourse._files import atomic_write
 
 KEPT_CELL_METADATA = ("tags",)
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
-    """The notebook with volatile metadata removed; outputs and cell ids are kept."""
+    """The notebook with volatile metadata removed; outputs and cell ids are kept.
+
+    What is removed changes from run to run without changing the lesson: execution timings, widget state,
+    kernel versions.
+    """
     result = dict(notebook)
     result["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     cells = []
@@ -49,7 +49,7 @@ def problems(path: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in ("clean", "check"):
-        print("usage: python -m hfcourse.notebooks clean|check NOTEBOOK...", file=sys.stderr)
+        print("usage: python -m hfcourse.dev.notebooks clean|check NOTEBOOK...", file=sys.stderr)
         return 2
     failed = False
     for name in argv[1:]:

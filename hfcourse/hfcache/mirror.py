@@ -1,10 +1,4 @@
-"""A real Hub mirror on loopback: olah, in offline mode, serving course-hub repos as git repositories.
-
-olah reads `<mirrors-path>/models/ORG/NAME`, a git repository per repo, whose LFS files are pointer files
-with their bytes under `.git/lfs/objects/aa/bb/<sha256>` (where git-lfs keeps them). `Mirror` writes those
-repositories from the course hub's snapshots, starts olah on a free 127.0.0.1 port and stops it again.
-olah needs huggingface_hub>=1.27, so it lives in a venv of its own (`make install` makes `.venv/olah`).
-"""
+"""A real Hub mirror on loopback: olah, in offline mode, serving course-hub repos as git repositories."""
 
 from __future__ import annotations
 
@@ -26,7 +20,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from hfcourse.cache import atomic_write, is_lfs, lfs_pointer, repo_folder_name, sha256_file
+from hfcourse._files import atomic_write, sha256_file
+from hfcourse.hfcache.layout import is_lfs, lfs_pointer, repo_folder_name
 from hfcourse.modes import QUIET_ENV
 from hfcourse.paths import course_hub_home
 
@@ -170,7 +165,15 @@ def current() -> Mirror | None:
 
 
 class Mirror:
-    """olah serving course-hub model repos on 127.0.0.1; `start()`/`stop()`, or use it as a context manager."""
+    """olah serving course-hub model repos on 127.0.0.1; `start()`/`stop()`, or use it as a context manager.
+
+    olah reads `<mirrors-path>/models/ORG/NAME`, a git repository per repo, whose LFS files are pointer files
+    with their bytes under `.git/lfs/objects/aa/bb/<sha256>` (where git-lfs keeps them). `start()` writes those
+    repositories from the course hub's snapshots, starts olah on a free 127.0.0.1 port; `stop()` stops it.
+    olah needs huggingface_hub>=1.27, so it lives in a venv of its own (`make install` makes `.venv/olah`).
+
+    Introduced in lesson 8.
+    """
 
     def __init__(self, repos: Iterable[str], *, port: int = 0, root: Path | None = None, hub_home: Path | None = None) -> None:
         self.repos = tuple(repos)
