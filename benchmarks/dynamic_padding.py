@@ -27,7 +27,7 @@ def main() -> None:
     from torch.utils.data import DataLoader
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
-    from hfcourse.padding import comparison_table, forward_epoch
+    from hfcourse.padding import epoch_cost_table, forward_epoch
 
     torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(args.checkpoint)
@@ -44,7 +44,7 @@ def main() -> None:
         forward_epoch(model, DataLoader(dynamic, batch_size=args.batch_size, collate_fn=collator), "pad per batch"),
     ]
     print(f"{args.rows} MRPC validation pairs, batch size {args.batch_size}, {args.checkpoint}, {torch.get_num_threads()} threads")
-    print(comparison_table(*costs))
+    print(epoch_cost_table(*costs))
 
 
 if __name__ == "__main__":

@@ -89,10 +89,10 @@ def predict(model: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 
     return [id2label[ids[i]] for i in range(len(texts))]
 
 
-def comparison_table(results: Sequence[MethodResult]) -> str:
+def method_result_table(results: Sequence[MethodResult]) -> str:
     """A fixed-width table: trainable parameters (count and share), held-out accuracy (≈: it varies by machine), size on disk."""
     if not results:
-        raise ValueError("comparison_table needs at least one MethodResult.")
+        raise ValueError("method_result_table needs at least one MethodResult.")
     width = max(len("method"), *(len(r.method) for r in results))
     lines = [f"{'method':<{width}}  {'trainable':>11}  {'share':>7}  {'accuracy':>8}  {'on disk':>9}"]
     for r in results:

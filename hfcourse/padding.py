@@ -40,7 +40,7 @@ def forward_epoch(model: Any, loader: Iterable[dict[str, Any]], name: str) -> Ep
     return EpochCost(name, batches, positions, padding, time.perf_counter() - started)
 
 
-def comparison_table(baseline: EpochCost, *others: EpochCost) -> str:
+def epoch_cost_table(baseline: EpochCost, *others: EpochCost) -> str:
     """Side by side, each against `baseline`; token counts are exact, times are measured (and marked so)."""
     rows = [f"{'':34}{'positions':>10}{'padding':>9}{'share':>7}   time"]
     for cost in (baseline, *others):

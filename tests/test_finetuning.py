@@ -9,9 +9,9 @@ import pytest
 from hfcourse.finetuning import (
     MethodResult,
     by_length,
-    comparison_table,
     folder_size,
     majority_baseline,
+    method_result_table,
     predict,
 )
 from hfcourse.parameters import ParameterCount
@@ -48,18 +48,18 @@ def test_by_length_puts_short_rows_first_and_keeps_every_row() -> None:
     assert list(ordered["labels"]) == [1, 2, 0]
 
 
-def test_comparison_table_shows_counts_shares_accuracies_and_sizes() -> None:
+def test_method_result_table_shows_counts_shares_accuracies_and_sizes() -> None:
     rows = [
         MethodResult("adapter", ParameterCount(261_650, 22_974_866), 0.7049, 1_050_000),
         MethodResult("full fine-tuning", ParameterCount(22_861_826, 22_861_826), 0.71, 91_500_000),
     ]
-    lines = comparison_table(rows).splitlines()
+    lines = method_result_table(rows).splitlines()
     assert lines[0].split() == ["method", "trainable", "share", "accuracy", "on", "disk"]
     assert lines[1].split() == ["adapter", "261,650", "1.14%", "≈0.70", "1.1", "MB"]
     assert lines[2].split()[-5:] == ["22,861,826", "100.00%", "≈0.71", "91.5", "MB"]
     assert len({len(line) for line in lines}) == 1, "columns line up"
     with pytest.raises(ValueError):
-        comparison_table([])
+        method_result_table([])
 
 
 def test_predict_names_the_active_heads_labels_and_keeps_the_training_mode(offline_hub: Path) -> None:

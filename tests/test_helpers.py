@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hfcourse.display import expect_error, rounded
-from hfcourse.padding import EpochCost, comparison_table, forward_epoch
+from hfcourse.padding import EpochCost, epoch_cost_table, forward_epoch
 from tests.conftest import REPO
 
 
@@ -56,8 +56,8 @@ def test_forward_epoch_counts_positions_and_padding_exactly() -> None:
     assert (cost.batches, cost.positions, cost.padding) == (1, 6, 2)
 
 
-def test_comparison_table_reports_exact_counts_and_marks_times_as_measured() -> None:
-    table = comparison_table(EpochCost("fixed", 2, 1000, 600, 2.0), EpochCost("dynamic", 2, 400, 0, 1.0))
+def test_epoch_cost_table_reports_exact_counts_and_marks_times_as_measured() -> None:
+    table = epoch_cost_table(EpochCost("fixed", 2, 1000, 600, 2.0), EpochCost("dynamic", 2, 400, 0, 1.0))
     assert "dynamic: 2.50x fewer positions, 2.0x (measured) faster than fixed" in table
     assert "60%" in table and "s (measured)" in table
 

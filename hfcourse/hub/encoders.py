@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hfcourse.hub import corpus, everyday_sentiment
 from hfcourse.hub.assets import minilm_dir
-from hfcourse.hub.standins import BuiltModel, count_parameters, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, seed_everything
 
 MINILM = "real pretrained sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384, uncased)"
 MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
@@ -27,7 +27,7 @@ def build_encoder(out: Path) -> BuiltModel:
     seed_everything()
     model = AutoModel.from_pretrained(minilm_dir())
     _save(model, out)
-    return BuiltModel("BertModel", count_parameters(model), MINILM + ", unchanged", MINILM_LICENSE)
+    return BuiltModel("BertModel", parameter_total(model), MINILM + ", unchanged", MINILM_LICENSE)
 
 
 def build_sentiment(out: Path) -> BuiltModel:
@@ -133,7 +133,7 @@ def _fit_classifier(
     accuracy = float((fitted.predict(_pooled(model, tokenizer, held_out_texts)) == truth).mean())
     majority = float(np.bincount(truth).max() / len(truth))
     _save(model, out)
-    return _Score(count_parameters(model), accuracy, majority)
+    return _Score(parameter_total(model), accuracy, majority)
 
 
 def _pooled(model: object, tokenizer: object, texts: list[str]) -> "np.ndarray":

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus
-from hfcourse.hub.standins import BuiltModel, count_parameters, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, seed_everything
 
 if TYPE_CHECKING:
     import torch
@@ -113,7 +113,7 @@ def build_text_generation(out: Path) -> BuiltModel:
     tokenizer.save_pretrained(out)
     return BuiltModel(
         "GPT2LMHeadModel",
-        count_parameters(model),
+        parameter_total(model),
         f"tiny GPT-2 ({GPT2_LAYERS} layers, {GPT2_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained here) "
         "made from scratch here: embeddings and output head start as an SVD of bigram statistics of "
         f"{len(stream)} tokens of Rotten Tomatoes review snippets and plot summaries, then {GPT2_STEPS} training "
@@ -215,7 +215,7 @@ def build_summarization(out: Path) -> BuiltModel:
     tokenizer.save_pretrained(out)
     return BuiltModel(
         "BartForConditionalGeneration",
-        count_parameters(model),
+        parameter_total(model),
         f"tiny BART ({BART_ENCODER_LAYERS}+1 layers, {BART_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained "
         "here) made from scratch here: cross-attention initialised to read source position i at output step i (a "
         f"copying prior), then trained for {BART_STEPS} steps on {len(examples['labels'])} Rotten Tomatoes "
@@ -329,7 +329,7 @@ def build_translation(out: Path) -> BuiltModel:
     tokenizer.save_pretrained(out)
     return BuiltModel(
         "T5ForConditionalGeneration",
-        count_parameters(model),
+        parameter_total(model),
         f"tiny T5 ({T5_LAYERS}+{T5_LAYERS} layers, {T5_WIDTH} wide, {len(tokenizer)}-token BPE trained here) "
         f"trained from scratch here for {T5_STEPS} steps on {len(train)} English->French sentence pairs generated "
         "from templates written here (about courses, books, films, schools ... : 'This free course is loved by "

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus
 from hfcourse.hub.assets import minilm_dir
-from hfcourse.hub.standins import BuiltModel, count_parameters, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, seed_everything
 
 if TYPE_CHECKING:
     import torch
@@ -790,4 +790,4 @@ def _save(model: PreTrainedModel, tokenizer: BertTokenizerFast, out: Path) -> No
 
 def _built(model: PreTrainedModel, source: str, score: str) -> BuiltModel:
     """The facts of a built stand-in: its architecture and size, where it comes from, its held-out score."""
-    return BuiltModel(model.config.architectures[0], count_parameters(model), source, LICENSE, score)
+    return BuiltModel(model.config.architectures[0], parameter_total(model), source, LICENSE, score)

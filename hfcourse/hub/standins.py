@@ -56,5 +56,6 @@ def seed_everything(seed: int = 0) -> None:
     torch.use_deterministic_algorithms(True)
 
 
-def count_parameters(model: object) -> int:
+def parameter_total(model: object) -> int:
+    """Every parameter of a torch module, trainable or not (the count `hfcourse hub list` shows)."""
     return sum(p.numel() for p in model.parameters())  # type: ignore[attr-defined]
