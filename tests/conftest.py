@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from hfcourse.exercises import Exercise
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -33,3 +35,19 @@ def run_python(code: str, env: dict[str, str] | None = None, timeout: float = 12
     full_env = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO)
+
+
+def solve(exercise: Exercise, **lesson_names: object) -> object:
+    """Run the exercise's published solution with the notebook variables its `uses` names (exactly those), and
+    return its `answer`."""
+    assert set(lesson_names) == set(exercise.uses), f"{exercise.title}: its solution uses {exercise.uses}"
+    namespace = dict(lesson_names)
+    exec(exercise.solution_code, namespace)
+    return namespace["answer"]
+
+
+def feedback(exercise: Exercise, answer: object) -> str:
+    """The message for a wrong answer; fails the test when the exercise accepts it."""
+    passed, message = exercise.evaluate(answer)
+    assert not passed, f"{exercise.title}: accepted a wrong answer {answer!r}"
+    return message

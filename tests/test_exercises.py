@@ -1,32 +1,21 @@
-"""Every exercise accepts its own solution and rejects wrong answers with specific feedback."""
+"""The exercise mechanism, and what every lesson's exercises must hold: the notebook imports them the one way
+and assigns the variables each solution uses before the exercise."""
 
 from __future__ import annotations
 
-import textwrap
+import ast
+import importlib
+import json
+import re
 from pathlib import Path
 
 import pytest
 
-from hfcourse.exercises import Exercise, Feedback
-from hfcourse.exercises import auto_classes as lesson2
-from hfcourse.exercises import configs as lesson3
-from hfcourse.exercises import datasets_lesson as lesson4
-from hfcourse.exercises import pipeline as lesson1
+from hfcourse.exercises import Choice, Exercise, Feedback, MultipleChoice
+from tests.conftest import REPO, feedback
 
-
-def solve(exercise: Exercise, **lesson_names: object) -> object:
-    """Run the exercise's published solution, with the names the lesson defined before it, and return `answer`."""
-    from transformers import pipeline
-
-    namespace: dict[str, object] = {"pipeline": pipeline, **lesson_names}
-    exec(textwrap.dedent(exercise.solution_code), namespace)
-    return namespace["answer"]
-
-
-def feedback(exercise: Exercise, answer: object) -> str:
-    passed, message = exercise.evaluate(answer)
-    assert not passed, f"{exercise.title}: accepted a wrong answer {answer!r}"
-    return message
+NOTEBOOKS = sorted((REPO / "notebooks").glob("0[1-9]_*.ipynb"))
+IMPORT = re.compile(r"^from hfcourse\.exercises import (lesson\d\d) as exercises$", re.MULTILINE)
 
 
 def test_the_mechanism_reports_unanswered_wrong_and_right(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,117 +23,93 @@ def test_the_mechanism_reports_unanswered_wrong_and_right(capsys: pytest.Capture
         if answer != 4:
             raise Feedback("2 + 2 is not that.")
 
-    exercise = Exercise("sum", "What is 2 + 2?", must_be_four, "count on your fingers", "answer = 4")
+    exercise = Exercise(title="sum", task="What is 2 + 2?", check=must_be_four, hint="count", solution="answer = 4")
     for answer in (..., 5, 4):
         exercise.check(answer)
     printed = capsys.readouterr().out
     assert "Not answered yet" in printed and "Not yet: 2 + 2 is not that." in printed and "Correct!" in printed
 
 
-@pytest.mark.parametrize("exercise", [lesson1.top_completions, lesson1.batch_labels, lesson1.default_checkpoint], ids=lambda e: e.title)
-def test_lesson1_solutions_pass(offline_hub: Path, exercise: Exercise) -> None:
-    assert exercise.evaluate(solve(exercise)) == (True, "Correct!")
+def test_a_multiple_choice_shows_its_choices_and_explains_each(capsys: pytest.CaptureFixture[str]) -> None:
+    question = MultipleChoice(title="arithmetic", question="What is 2 + 2?", hint="count", choices=(
+        Choice("3", "One short: count again."), Choice("4", "Two and two make four.", correct=True)))
+    question.show()
+    assert "  a) 3\n  b) 4\n" in capsys.readouterr().out
+    assert question.evaluate("b") == (True, "Correct! Two and two make four.")
+    assert feedback(question, "a") == "Not yet: One short: count again."
+    with pytest.raises(ValueError, match="exactly one"):
+        MultipleChoice(title="no key", question="?", hint="", choices=(Choice("x", "no"), Choice("y", "no")))
 
 
-def test_lesson1_top_completions_feedback(offline_hub: Path) -> None:
-    right = solve(lesson1.top_completions)
-    assert "top_k=3" in feedback(lesson1.top_completions, right[:2])
-    assert "wrong order" in feedback(lesson1.top_completions, list(reversed(right)))
-    assert "dict" in feedback(lesson1.top_completions, [{"token_str": w} for w in right])
-    assert "list of strings" in feedback(lesson1.top_completions, " ".join(right))
-    assert "not the pipeline's top 3" in feedback(lesson1.top_completions, ["zzz", "yyy", "xxx"])
+def code_cells(notebook: Path) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
 
 
-def test_lesson1_batch_labels_feedback(offline_hub: Path) -> None:
-    right = solve(lesson1.batch_labels)
-    assert "3 labels" in feedback(lesson1.batch_labels, right[:1])
-    flipped = ["NEGATIVE" if label == "POSITIVE" else "POSITIVE" for label in right]
-    assert "differ" in feedback(lesson1.batch_labels, flipped)
+class _Bindings(ast.NodeVisitor):
+    """The names a cell binds at its top level: assignments, loop and `with` targets, imports, defs and classes."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Store):
+            self.names.add(node.id)
+
+    def visit_alias(self, node: ast.alias) -> None:
+        self.names.add((node.asname or node.name).split(".")[0])
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.names.add(node.name)  # not the function's own locals
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_ClassDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        pass
+
+    def visit_ListComp(self, node: ast.AST) -> None:
+        pass  # a comprehension's targets stay inside it
+
+    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
 
 
-def test_lesson1_default_checkpoint_feedback(offline_hub: Path) -> None:
-    right = solve(lesson1.default_checkpoint)
-    assert "without the revision" in feedback(lesson1.default_checkpoint, right + "@564e9b5")
-    assert "organisation" in feedback(lesson1.default_checkpoint, right.split("/")[1])
-    assert "don't guess" in feedback(lesson1.default_checkpoint, "google-bert/bert-base-uncased")
-    assert "string" in feedback(lesson1.default_checkpoint, 42)
+def bound_names(source: str) -> set[str]:
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    visitor = _Bindings()
+    visitor.visit(ast.parse(code))
+    return visitor.names
 
 
-@pytest.fixture(scope="module")
-def lesson2_names(offline_hub: Path) -> dict[str, object]:
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    return {"tokenizer": AutoTokenizer.from_pretrained(lesson2.CHECKPOINT),
-            "classifier": AutoModelForSequenceClassification.from_pretrained(lesson2.CHECKPOINT)}
-
-
-def test_lesson2_count_padding(lesson2_names: dict[str, object]) -> None:
-    right = solve(lesson2.count_padding, **lesson2_names)
-    assert lesson2.count_padding.evaluate(right) == (True, "Correct!")
-    import torch
-
-    assert "tensor" in feedback(lesson2.count_padding, torch.tensor(right))
-    mask = lesson2_names["tokenizer"](list(lesson2.SENTENCES), padding=True)["attention_mask"]
-    assert "real tokens" in feedback(lesson2.count_padding, sum(row.count(1) for row in mask))
-    assert "zeros" in feedback(lesson2.count_padding, right + 1)
-    assert "add up" in feedback(lesson2.count_padding, [right, 0])
-
-
-def test_lesson2_label_of_logits(lesson2_names: dict[str, object]) -> None:
-    right = solve(lesson2.label_of_logits, **lesson2_names)
-    assert lesson2.label_of_logits.evaluate(right) == (True, "Correct!")
-    assert "label ids" in feedback(lesson2.label_of_logits, [1, 0, 0])
-    assert "argmax" in feedback(lesson2.label_of_logits, list(reversed(right)))
-    assert "3 labels" in feedback(lesson2.label_of_logits, right[:2])
+def missing_uses(notebook: Path) -> list[str]:
+    """'<exercise>: <name>' for each name in an exercise's `uses` that no code cell binds before the exercise's
+    first cell; and each exercise of the lesson's module that the notebook never shows."""
+    cells = code_cells(notebook)
+    imports = [match for cell in cells for match in IMPORT.findall(cell)]
+    assert len(imports) == 1, f"{notebook.name}: import once: from hfcourse.exercises import lessonNN as exercises"
+    module = importlib.import_module(f"hfcourse.exercises.{imports[0]}")
+    exercises = {name for name, value in vars(module).items() if hasattr(value, "uses") and not name.startswith("_")}
+    bound: set[str] = set()
+    problems: list[str] = []
+    for source in cells:
+        for name in dict.fromkeys(re.findall(r"\bexercises\.(\w+)", source)):
+            if name in exercises:
+                exercises.discard(name)
+                problems += [f"{name}: {use}" for use in getattr(module, name).uses if use not in bound]
+        bound |= bound_names(source)
+    return problems + [f"{name}: never shown in {notebook.name}" for name in sorted(exercises)]
 
 
-def test_lesson3_layer_count(offline_hub: Path) -> None:
-    from transformers import AutoConfig, BertModel
-
-    right = solve(lesson3.layer_count)
-    assert lesson3.layer_count.evaluate(right) == (True, "Correct!")
-    random_two = BertModel(AutoConfig.from_pretrained(lesson3.CHECKPOINT, num_hidden_layers=2))
-    assert "random" in feedback(lesson3.layer_count, random_two)
-    assert "num_hidden_layers=2" in feedback(lesson3.layer_count, BertModel.from_pretrained(lesson3.CHECKPOINT, num_hidden_layers=3))
-    assert "model itself" in feedback(lesson3.layer_count, "google-bert/bert-base-uncased")
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_each_solution_finds_its_notebook_variables(notebook: Path) -> None:
+    assert missing_uses(notebook) == []
 
 
-def test_lesson3_saved_files(offline_hub: Path) -> None:
-    from transformers import BertModel
-
-    right = solve(lesson3.saved_files, pretrained_model=BertModel.from_pretrained(lesson3.CHECKPOINT, num_hidden_layers=1))
-    assert lesson3.saved_files.evaluate(right) == (True, "Correct!")
-    assert "paths" in feedback(lesson3.saved_files, [Path(name) for name in right])
-    assert "old pickle" in feedback(lesson3.saved_files, ["config.json", "pytorch_model.bin"])
-    assert "sort" in feedback(lesson3.saved_files, list(reversed(right)))
-    assert "tokenizer" in feedback(lesson3.saved_files, ["special_tokens_map.json", "tokenizer.json"])
-
-
-@pytest.fixture(scope="module")
-def lesson4_names(offline_hub: Path) -> dict[str, object]:
-    from datasets import load_dataset
-    from transformers import AutoTokenizer, DataCollatorWithPadding
-
-    tokenizer = AutoTokenizer.from_pretrained(lesson4.CHECKPOINT)
-    tokenize_function = lambda rows: tokenizer(rows["sentence1"], rows["sentence2"], truncation=True)
-    tokenized = load_dataset("glue", "mrpc").map(tokenize_function, batched=True).remove_columns(["sentence1", "sentence2", "idx"])
-    return {"load_dataset": load_dataset, "tokenize_function": tokenize_function, "tokenized_datasets": tokenized,
-            "data_collator": DataCollatorWithPadding(tokenizer)}
-
-
-def test_lesson4_longest_pair(lesson4_names: dict[str, object]) -> None:
-    right = solve(lesson4.longest_pair, **lesson4_names)
-    assert lesson4.longest_pair.evaluate(right) == (True, "Correct!")
-    pairs, firsts, words = lesson4._lengths("test")
-    assert "both sentences" in feedback(lesson4.longest_pair, max(firsts))
-    assert "counts words" in feedback(lesson4.longest_pair, max(words))
-    assert "whole number" in feedback(lesson4.longest_pair, "512")
-
-
-def test_lesson4_batch_shape(lesson4_names: dict[str, object]) -> None:
-    right = solve(lesson4.batch_shape, **lesson4_names)
-    assert lesson4.batch_shape.evaluate(right) == (True, "Correct!")
-    assert "fixed padding" in feedback(lesson4.batch_shape, (5, 128))
-    assert "first 5 rows" in feedback(lesson4.batch_shape, (16, right[1]))
-    assert "tuple" in feedback(lesson4.batch_shape, list(right))
-    assert "wrong length" in feedback(lesson4.batch_shape, (5, right[1] + 1))
+def test_a_renamed_notebook_variable_is_caught(tmp_path: Path) -> None:
+    """Lesson 3 with `pretrained_model` renamed: the solution of `saved_files` would fail, and so does the test."""
+    notebook = json.loads((REPO / "notebooks" / "03_config.ipynb").read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        cell["source"] = [re.sub(r"\bpretrained_model\b", "bert_model", line) for line in cell["source"]]
+    doctored = tmp_path / "03_config.ipynb"
+    doctored.write_text(json.dumps(notebook), encoding="utf-8")
+    assert missing_uses(doctored) == ["saved_files: pretrained_model"]

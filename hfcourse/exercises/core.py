@@ -1,26 +1,37 @@
-"""The exercise mechanism, shared by every lesson."""
+"""The exercise mechanism, shared by every lesson: a task, a check with specific feedback, a hint, a solution."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from string import ascii_lowercase
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+Check = Callable[[Any], str | None]
+"""Returns None (or a remark to print after "Correct!") when the answer is right; raises Feedback otherwise."""
+
 
 class Feedback(Exception):
-    """Raised by a checker with a specific message about what is wrong in the answer."""
+    """Raised by a check with a specific message about what is wrong in the answer."""
 
 
-@dataclass(frozen=True)
 class Exercise:
-    """One exercise: `checker(answer)` returns None when right and raises Feedback otherwise."""
+    """One exercise. `uses` names the notebook variables that the solution needs (a test checks the lesson
+    assigns each of them before the exercise)."""
 
-    title: str
-    task: str
-    checker: Callable[[Any], None]
-    hint_text: str
-    solution_code: str
+    def __init__(
+        self, *, title: str, task: str, check: Check, hint: str, solution: str, uses: Sequence[str] = ()
+    ) -> None:
+        self.title = title
+        self.task = task
+        self.uses = tuple(uses)
+        self.hint_text = hint
+        self.solution_code = textwrap.dedent(solution).strip()
+        self._check = check
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(title={self.title!r})"
 
     def show(self) -> None:
         print(f"Exercise: {self.title}\n{textwrap.fill(self.task, 100, break_on_hyphens=False)}")
@@ -30,13 +41,13 @@ class Exercise:
         if answer is Ellipsis:
             return False, "Not answered yet: replace the ... with your code, then run the cell again."
         try:
-            self.checker(answer)
+            remark = self._check(answer)
         except Feedback as feedback:
             return False, f"Not yet: {feedback}"
-        return True, "Correct!"
+        return True, "Correct!" + (f" {remark}" if remark else "")
 
     def check(self, answer: Any) -> None:
-        """Print feedback on `answer`, with the way to a hint when it is not right."""
+        """Print feedback on `answer`, with the way to a hint when it is not right; never raises."""
         passed, message = self.evaluate(answer)
         print(("✅ " if passed else "⏳ " if answer is Ellipsis else "❌ ") + message)
         if not passed:
@@ -46,4 +57,50 @@ class Exercise:
         print(f"Hint: {self.hint_text}")
 
     def solution(self) -> None:
-        print(textwrap.dedent(self.solution_code).strip())
+        print(self.solution_code)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer to a concept question, with why it is right or wrong: a wrong answer teaches something too."""
+
+    text: str
+    explain: str
+    correct: bool = False
+
+
+class MultipleChoice(Exercise):
+    """A concept question: the learner answers with the letter of one choice, and reads its explanation."""
+
+    def __init__(self, *, title: str, question: str, choices: Sequence[Choice], hint: str) -> None:
+        if sum(choice.correct for choice in choices) != 1 or not 2 <= len(choices) <= len(ascii_lowercase):
+            raise ValueError(f"{title!r}: give 2 to 26 choices and mark exactly one correct=True.")
+        self.choices = dict(zip(ascii_lowercase, choices, strict=False))
+        key = next(letter for letter, choice in self.choices.items() if choice.correct)
+        super().__init__(title=title, task=question, check=self._check_choice, hint=hint, solution=f"answer = {key!r}")
+
+    def show(self) -> None:
+        super().show()
+        for letter, choice in self.choices.items():
+            print(textwrap.fill(choice.text, 100, initial_indent=f"  {letter}) ", subsequent_indent="     "))
+        print(f"Store the letter of your choice in `answer`, e.g. answer = {next(iter(self.choices))!r}.")
+
+    def _check_choice(self, answer: Any) -> str:
+        letters = ", ".join(repr(letter) for letter in self.choices)
+        if not isinstance(answer, str) or answer.strip().lower() not in self.choices:
+            raise Feedback(f"the answer should be the letter of one choice: one of {letters}.")
+        choice = self.choices[answer.strip().lower()]
+        if not choice.correct:
+            raise Feedback(choice.explain)
+        return choice.explain
+
+
+@dataclass(frozen=True)
+class ExerciseFactory:
+    """An exercise built on the lesson's own objects (e.g. a model the lesson trained): call it with them."""
+
+    build: Callable[..., Exercise]
+    uses: tuple[str, ...]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Exercise:
+        return self.build(*args, **kwargs)

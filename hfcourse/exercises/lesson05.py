@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
 
 
 def _check_arguments(answer: Any) -> None:
     from transformers import TrainingArguments
 
-    if not isinstance(answer, TrainingArguments):
-        raise Feedback(f"`answer` should be a TrainingArguments; you gave a {type(answer).__name__}.")
+    answer = checks.instance(answer, TrainingArguments, "a TrainingArguments")
     if answer.eval_strategy != "epoch":  # a str enum: equal to its value
         raise Feedback(f"it evaluates with strategy {answer.eval_strategy.value!r}: ask for eval_strategy='epoch'.")
     if answer.report_to:
@@ -26,8 +26,7 @@ def _check_compute_metrics(answer: Any) -> None:
     import numpy as np
     from transformers import EvalPrediction
 
-    if not callable(answer):
-        raise Feedback(f"`answer` should be a function; you gave a {type(answer).__name__}.")
+    answer = checks.function(answer, "a function")
     logits = np.array([[2.0, -1.0], [0.1, 0.3], [-3.0, 1.0], [0.5, 0.4]], dtype=np.float32)
     labels = np.array([0, 0, 1, 1])
     try:
@@ -47,8 +46,7 @@ def _check_compute_metrics(answer: Any) -> None:
 def _check_head_only(answer: Any) -> None:
     from transformers import PreTrainedModel
 
-    if not isinstance(answer, PreTrainedModel):
-        raise Feedback(f"`answer` should be the model; you gave a {type(answer).__name__}.")
+    answer = checks.instance(answer, PreTrainedModel, "the model")
     trainable = {name for name, p in answer.named_parameters() if p.requires_grad}
     body = {f"{answer.base_model_prefix}.{name}" for name, _ in answer.base_model.named_parameters()}
     if not trainable:
@@ -62,24 +60,24 @@ def _check_head_only(answer: Any) -> None:
 
 
 training_arguments = Exercise(
-    "TrainingArguments with today's names",
-    "Store in `answer` TrainingArguments (output folder of your choice) that evaluate at the end of every epoch, "
+    title="TrainingArguments with today's names",
+    task="Store in `answer` TrainingArguments (output folder of your choice) that evaluate at the end of every epoch, "
     "report to no tracking service, use the seed 7 and the learning rate 3e-5.",
-    _check_arguments,
-    "The notes' evaluation_strategy= is now eval_strategy=; report_to takes 'none'.",
-    """
+    check=_check_arguments,
+    hint="The notes' evaluation_strategy= is now eval_strategy=; report_to takes 'none'.",
+    solution="""
     from transformers import TrainingArguments
     answer = TrainingArguments("exercise-run", eval_strategy="epoch", report_to="none", seed=7, learning_rate=3e-5)
     """,
 )
 compute_metrics = Exercise(
-    "a compute_metrics for the Trainer",
-    "Store in `answer` a function that takes an EvalPrediction (logits and label ids) and returns a dict with "
+    title="a compute_metrics for the Trainer",
+    task="Store in `answer` a function that takes an EvalPrediction (logits and label ids) and returns a dict with "
     "the accuracy, computed with evaluate's 'accuracy' metric.",
-    _check_compute_metrics,
-    "predictions, labels = eval_prediction; np.argmax(predictions, axis=-1) gives the class of each row; "
+    check=_check_compute_metrics,
+    hint="predictions, labels = eval_prediction; np.argmax(predictions, axis=-1) gives the class of each row; "
     "metric.compute takes keyword arguments only.",
-    """
+    solution="""
     import evaluate
     import numpy as np
     accuracy_metric = evaluate.load("accuracy")
@@ -90,12 +88,12 @@ compute_metrics = Exercise(
     """,
 )
 head_only = Exercise(
-    "train the head only",
-    "Load 'FacebookAI/roberta-base' with AutoModelForSequenceClassification (2 labels), freeze its pretrained "
+    title="train the head only",
+    task="Load 'FacebookAI/roberta-base' with AutoModelForSequenceClassification (2 labels), freeze its pretrained "
     "body without naming the architecture (no model.roberta, no model.bert), and store the model in `answer`.",
-    _check_head_only,
-    "model.base_model is the body for every architecture; set requires_grad_(False) on each of its parameters.",
-    """
+    check=_check_head_only,
+    hint="model.base_model is the body for every architecture; set requires_grad_(False) on each of its parameters.",
+    solution="""
     from transformers import AutoModelForSequenceClassification
     answer = AutoModelForSequenceClassification.from_pretrained("FacebookAI/roberta-base", num_labels=2)
     for parameter in answer.base_model.parameters():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
 
 CHECKPOINT = "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
@@ -27,8 +28,7 @@ def _check_count_padding(answer: Any) -> None:
         raise Feedback("you have a tensor; turn it into a plain number with int(...) or .item().")
     if isinstance(answer, (list, tuple)):
         raise Feedback("give one number for the whole batch: add up the rows.")
-    if not isinstance(answer, int) or isinstance(answer, bool):
-        raise Feedback(f"the answer should be an int; you gave a {type(answer).__name__}.")
+    answer = checks.whole_number(answer)
     if answer == real:
         raise Feedback("that is the number of real tokens: padding is where the attention mask is 0.")
     if answer != padding:
@@ -45,37 +45,33 @@ def _id2label() -> dict[int, str]:
 def _check_label_of_logits(answer: Any) -> None:
     id2label = _id2label()
     expected = [id2label[max(range(len(row)), key=row.__getitem__)] for row in LOGITS]
-    if hasattr(answer, "tolist") or (isinstance(answer, (list, tuple)) and answer and all(isinstance(a, int) for a in answer)):
-        raise Feedback("those are label ids; turn each into its name with model.config.id2label.")
-    if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
-        raise Feedback("the answer should be a list of label names (strings), one per row of LOGITS.")
-    if len(answer) != len(LOGITS):
-        raise Feedback(f"LOGITS has {len(LOGITS)} rows, so give {len(LOGITS)} labels.")
-    if list(answer) != expected:
+    if checks.label_names(answer, len(LOGITS), "row of LOGITS") != expected:
         raise Feedback("not the right labels: take the argmax of each row (dim=-1), then look it up in id2label.")
 
 
 count_padding = Exercise(
-    "count the padding",
-    "Tokenize SENTENCES (from hfcourse.exercises.auto_classes) as one padded batch and store in `answer` the "
+    title="count the padding",
+    task="Tokenize SENTENCES (from hfcourse.exercises.lesson02) as one padded batch and store in `answer` the "
     "number of padding positions in the whole batch, computed from the attention mask (an int).",
-    _check_count_padding,
-    "padding positions are the zeros of the attention mask: (mask == 0).sum().",
-    """
-    from hfcourse.exercises.auto_classes import SENTENCES
+    check=_check_count_padding,
+    hint="padding positions are the zeros of the attention mask: (mask == 0).sum().",
+    solution="""
+    from hfcourse.exercises.lesson02 import SENTENCES
     batch = tokenizer(list(SENTENCES), padding=True, return_tensors="pt")
     answer = int((batch["attention_mask"] == 0).sum())
     """,
+    uses=("tokenizer",),
 )
 label_of_logits = Exercise(
-    "from logits to labels",
-    "LOGITS (from hfcourse.exercises.auto_classes) are three rows of logits from the sentiment classifier. "
+    title="from logits to labels",
+    task="LOGITS (from hfcourse.exercises.lesson02) are three rows of logits from the sentiment classifier. "
     "Store in `answer` the list of predicted label names, in order.",
-    _check_label_of_logits,
-    "torch.tensor(LOGITS).argmax(dim=-1) gives label ids; classifier.config.id2label names them.",
-    """
+    check=_check_label_of_logits,
+    hint="torch.tensor(LOGITS).argmax(dim=-1) gives label ids; classifier.config.id2label names them.",
+    solution="""
     import torch
-    from hfcourse.exercises.auto_classes import LOGITS
+    from hfcourse.exercises.lesson02 import LOGITS
     answer = [classifier.config.id2label[int(i)] for i in torch.tensor(LOGITS).argmax(dim=-1)]
     """,
+    uses=("classifier",),
 )

@@ -7,12 +7,11 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hfcourse._files import sha256_file
-from hfcourse.hfcache.layout import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer
+from hfcourse.cache import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer
+from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
 
 REPO_ID = "openai-community/gpt2"  # the repo whose blobs the first two exercises name
@@ -21,7 +20,7 @@ OFFLINE_VALUES = ("1", "true", "yes", "on")
 
 
 def _snapshot() -> Path:
-    from hfcourse.hfcache.mirror import course_snapshot
+    from hfcourse.mirror import course_snapshot
 
     return course_snapshot(REPO_ID)
 
@@ -29,9 +28,7 @@ def _snapshot() -> Path:
 def _as_hex(answer: Any, length: int, what: str) -> str:
     if isinstance(answer, Path) or (isinstance(answer, str) and "/" in answer):
         raise Feedback(f"give the blob's file name ({length} hex characters), not a path; Path(p).name gives it.")
-    if not isinstance(answer, str):
-        raise Feedback(f"the answer should be the blob name as a string; you gave a {type(answer).__name__}.")
-    name = answer.strip()
+    name = checks.text(answer, "the blob name as a string")
     if not re.fullmatch(r"[0-9a-f]+", name):
         raise Feedback(f"{what} is written in lowercase hex digits only (use .hexdigest()).")
     return name
@@ -69,19 +66,17 @@ def _check_lfs_blob_name(answer: Any) -> None:
 
 
 def _check_mirror_env(answer: Any) -> None:
-    from hfcourse.hfcache.mirror import current, error_line
+    from hfcourse.mirror import current, error_line
     from hfcourse.paths import course_hub_home
 
-    if not isinstance(answer, Mapping):
-        raise Feedback(f"the answer should be a dict of environment variables; you gave a {type(answer).__name__}.")
-    env = {str(key): value for key, value in answer.items()}
+    env = {str(key): value for key, value in checks.mapping(answer, "a dict of environment variables").items()}
     if not all(isinstance(value, str) for value in env.values()):
         raise Feedback("every value must be a string, as in os.environ (str(path) for a folder).")
     if "HF-ENDPOINT" in env:
         raise Feedback("HF-ENDPOINT is the notes' name, and nothing reads it: the variable is HF_ENDPOINT, with an underscore.")
     mirror = current()
     if mirror is None:
-        raise Feedback("no mirror is running in this kernel: run the cell that starts it (hfcourse.mirror.start), then check again.")
+        raise Feedback("no mirror is running in this kernel: run the cell that starts it (Mirror(...).start()), then check again.")
     if "HF_ENDPOINT" not in env:
         raise Feedback("without HF_ENDPOINT the child asks huggingface.co: set it to mirror.url.")
     if env["HF_ENDPOINT"].rstrip("/") != mirror.url:
@@ -111,42 +106,46 @@ def _check_mirror_env(answer: Any) -> None:
 
 
 blob_name = Exercise(
-    "a blob's name, by the git rule",
-    f"With hashlib, compute the name under which the cache keeps {REPO_ID}'s merges.txt in blobs/ (a regular "
+    title="a blob's name, by the git rule",
+    task=f"With hashlib, compute the name under which the cache keeps {REPO_ID}'s merges.txt in blobs/ (a regular "
     "file, so git's blob hash) and store it in `answer` as a 40-character hex string. Check it against the link "
     "in the snapshot folder.",
-    _check_blob_name,
-    "git hashes a header and the bytes: data = path.read_bytes(); hashlib.sha1(b'blob %d\\0' % len(data) + data).hexdigest().",
-    """
+    check=_check_blob_name,
+    hint="git hashes a header and the bytes: data = path.read_bytes(); "
+    "hashlib.sha1(b'blob %d\\0' % len(data) + data).hexdigest().",
+    solution="""
     import hashlib
     data = (snapshot / "merges.txt").read_bytes()
     answer = hashlib.sha1(b"blob %d\\0" % len(data) + data).hexdigest()
     print(answer == os.path.basename(os.readlink(snapshot / "merges.txt")))
     """,
+    uses=("snapshot", "os"),
 )
 lfs_blob_name = Exercise(
-    "an LFS blob's name",
-    f"Store in `answer` the name of the blob that holds {REPO_ID}'s model.safetensors (an LFS file), computed "
+    title="an LFS blob's name",
+    task=f"Store in `answer` the name of the blob that holds {REPO_ID}'s model.safetensors (an LFS file), computed "
     "from the file's bytes.",
-    _check_lfs_blob_name,
-    "LFS files are named by the sha256 of their content: hashlib.sha256(path.read_bytes()).hexdigest().",
-    """
+    check=_check_lfs_blob_name,
+    hint="LFS files are named by the sha256 of their content: hashlib.sha256(path.read_bytes()).hexdigest().",
+    solution="""
     import hashlib
     answer = hashlib.sha256((snapshot / "model.safetensors").read_bytes()).hexdigest()
     """,
+    uses=("snapshot",),
 )
 mirror_env = Exercise(
-    "a child process that downloads through the mirror",
-    f"Build `answer`, the environment (a dict of strings) for a child Python that downloads {DOWNLOAD_REPO} "
+    title="a child process that downloads through the mirror",
+    task=f"Build `answer`, the environment (a dict of strings) for a child Python that downloads {DOWNLOAD_REPO} "
     "through the running mirror into the empty folder `fresh_home`. Start from this kernel's os.environ, which "
     "setup() filled with offline settings. The check runs a child with exactly your dict.",
-    _check_mirror_env,
-    "copy os.environ without the variables that start with HF_, and without HUGGINGFACE_HUB_CACHE and "
+    check=_check_mirror_env,
+    hint="copy os.environ without the variables that start with HF_, and without HUGGINGFACE_HUB_CACHE and "
     "TRANSFORMERS_OFFLINE (older names huggingface_hub still reads); then set HF_ENDPOINT=mirror.url and "
     "HF_HOME=str(fresh_home).",
-    """
+    solution="""
     stale = ("HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_OFFLINE")
     answer = {k: v for k, v in os.environ.items() if not k.startswith("HF_") and k not in stale}
     answer.update(HF_ENDPOINT=mirror.url, HF_HOME=str(fresh_home))
     """,
+    uses=("os", "mirror", "fresh_home"),
 )

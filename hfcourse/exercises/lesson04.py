@@ -1,11 +1,12 @@
-"""Lesson 4's exercises: token lengths and per-batch padding."""
+"""Lesson 4's exercises: token lengths, per-batch padding, and what batched=True means."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from hfcourse.exercises.core import Exercise, Feedback
+from hfcourse.exercises import checks
+from hfcourse.exercises.core import Choice, Exercise, Feedback, MultipleChoice
 
 CHECKPOINT = "google-bert/bert-base-uncased"
 
@@ -25,16 +26,8 @@ def _lengths(split: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, .
     return tuple(map(len, pairs)), tuple(map(len, first_only)), tuple(words)
 
 
-def _as_int(answer: Any) -> int:
-    if hasattr(answer, "item"):
-        answer = answer.item()
-    if not isinstance(answer, int) or isinstance(answer, bool):
-        raise Feedback(f"the answer should be a whole number; you gave a {type(answer).__name__}.")
-    return answer
-
-
 def _check_longest_pair(answer: Any) -> None:
-    value = _as_int(answer)
+    value = checks.whole_number(answer)
     pairs, firsts, words = _lengths("test")
     if value == max(firsts):
         raise Feedback("that is the longest first sentence: tokenize both sentences of the pair together.")
@@ -48,7 +41,7 @@ def _check_batch_shape(answer: Any) -> None:
     pairs, _, _ = _lengths("validation")
     expected = (5, max(pairs[:5]))
     if not isinstance(answer, tuple):
-        raise Feedback(f"give the shape as a tuple, e.g. tuple(batch['input_ids'].shape); you gave a {type(answer).__name__}.")
+        raise checks.wrong_type("the shape as a tuple, e.g. tuple(batch['input_ids'].shape)", answer)
     shape = tuple(int(n) for n in answer)
     if len(shape) != 2 or shape[0] != 5:
         raise Feedback("the batch should hold the first 5 rows: its shape is (5, length).")
@@ -59,24 +52,52 @@ def _check_batch_shape(answer: Any) -> None:
 
 
 longest_pair = Exercise(
-    "the longest pair",
-    "Store in `answer` the length, in tokens, of the longest sentence pair in MRPC's test split, tokenized as "
+    title="the longest pair",
+    task="Store in `answer` the length, in tokens, of the longest sentence pair in MRPC's test split, tokenized as "
     "pairs with truncation=True (an int).",
-    _check_longest_pair,
-    "map tokenize_function over load_dataset('glue', 'mrpc', split='test') with batched=True, then max(len(ids) for ids in ...['input_ids']).",
-    """
+    check=_check_longest_pair,
+    hint="map tokenize_function over load_dataset('glue', 'mrpc', split='test') with batched=True, "
+    "then max(len(ids) for ids in ...['input_ids']).",
+    solution="""
     test = load_dataset("glue", "mrpc", split="test").map(tokenize_function, batched=True)
     answer = max(len(ids) for ids in test["input_ids"])
     """,
+    uses=("load_dataset", "tokenize_function"),
 )
 batch_shape = Exercise(
-    "one dynamically padded batch",
-    "With data_collator, pad rows 0 to 4 of tokenized_datasets['validation'] into one batch and store the shape "
+    title="one dynamically padded batch",
+    task="With data_collator, pad rows 0 to 4 of tokenized_datasets['validation'] into one batch and store the shape "
     "of its input_ids in `answer` as a tuple.",
-    _check_batch_shape,
-    "a collator takes a list of rows: data_collator([dataset[i] for i in range(5)]).",
-    """
+    check=_check_batch_shape,
+    hint="a collator takes a list of rows: data_collator([dataset[i] for i in range(5)]).",
+    solution="""
     rows = [tokenized_datasets["validation"][i] for i in range(5)]
     answer = tuple(data_collator(rows)["input_ids"].shape)
     """,
+    uses=("tokenized_datasets", "data_collator"),
+)
+batched_map = MultipleChoice(
+    title="what batched=True changes",
+    question="What does batched=True change in dataset.map(tokenize_function, batched=True)?",
+    choices=(
+        Choice(
+            "It starts several worker processes, each mapping a shard of the rows.",
+            "That is num_proc=N. batched=True runs in the one process you already have.",
+        ),
+        Choice(
+            "It calls the function once per batch of rows (1,000 by default), with a list per column, so the fast "
+            "tokenizer handles a whole list in one call.",
+            "Fewer Python calls, and the tokenizer's Rust code works on many texts at once; nothing runs in parallel.",
+            correct=True,
+        ),
+        Choice(
+            "It pads the rows of each batch to the same length, so they can be stacked into one tensor.",
+            "map pads nothing unless the function asks for padding; per-batch padding is the collator's job, later.",
+        ),
+        Choice(
+            "It keeps the result in memory instead of writing it to an Arrow file in the cache.",
+            "That is keep_in_memory=True; batched=True does not change where the result is stored.",
+        ),
+    ),
+    hint="print len(rows['sentence1']) and os.getpid() inside a mapped function, with and without batched=True and num_proc=2.",
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from hfcourse.exercises.core import Exercise, Feedback
+from hfcourse.exercises import checks
+from hfcourse.exercises.core import Exercise, ExerciseFactory, Feedback
 
 CHECKPOINT = "FacebookAI/roberta-base"
 REDUCTION_FACTOR = 64
@@ -41,10 +42,7 @@ def _check_adapter_trainable(answer: Any) -> None:
         raise Feedback("that is the whole ParameterCount: give its .trainable (an int).")
     if isinstance(answer, float) and 0 < answer <= 100:
         raise Feedback("that looks like a share; give the number of trainable parameters (an int).")
-    if hasattr(answer, "item"):
-        answer = answer.item()
-    if not isinstance(answer, int) or isinstance(answer, bool):
-        raise Feedback(f"the answer should be a whole number; you gave a {type(answer).__name__}.")
+    answer = checks.whole_number(answer)
     counts = _trainable_counts()
     if answer == counts["right"]:
         return
@@ -62,14 +60,14 @@ def _check_adapter_trainable(answer: Any) -> None:
 
 
 adapter_trainable = Exercise(
-    "what an adapter trains",
-    f"Load a fresh AutoAdapterModel from {CHECKPOINT!r}, add a bottleneck adapter named 'small' with "
+    title="what an adapter trains",
+    task=f"Load a fresh AutoAdapterModel from {CHECKPOINT!r}, add a bottleneck adapter named 'small' with "
     f"SeqBnConfig(reduction_factor={REDUCTION_FACTOR}) and a 2-label classification head of the same name, call "
     "train_adapter('small'), and store in `answer` the number of trainable parameters (an int).",
-    _check_adapter_trainable,
-    "a bigger reduction factor means a narrower bottleneck; count_parameters(model).trainable counts what "
+    check=_check_adapter_trainable,
+    hint="a bigger reduction factor means a narrower bottleneck; count_parameters(model).trainable counts what "
     "requires_grad, and train_adapter leaves exactly the adapter and its head trainable.",
-    """
+    solution="""
     from adapters import AutoAdapterModel, SeqBnConfig
     from hfcourse.parameters import count_parameters
     small_model = AutoAdapterModel.from_pretrained("FacebookAI/roberta-base")
@@ -95,20 +93,14 @@ def _labels_with(model: Any, tokenizer: Any, adapter: str, head: str) -> list[st
         model.active_head = head_before
 
 
-def switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes", second: str = "sst5") -> Exercise:
+def _switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes", second: str = "sst5") -> Exercise:
     """The switching exercise for a model that holds two adapters, each with a head of its own name."""
     for name in (first, second):
         if name not in model.adapters_config or name not in model.heads:
             raise ValueError(f"the model needs an adapter and a head named {name!r}: add_adapter and add_classification_head first.")
 
     def check(answer: Any) -> None:
-        if hasattr(answer, "tolist") or (isinstance(answer, (list, tuple)) and answer and all(isinstance(a, int) for a in answer)):
-            raise Feedback("those are label ids; give label names (predict returns them).")
-        if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
-            raise Feedback("the answer should be a list of label names (strings), one per sentence.")
-        if len(answer) != len(SENTENCES):
-            raise Feedback(f"SENTENCES has {len(SENTENCES)} sentences, so give {len(SENTENCES)} labels.")
-        answer = list(answer)
+        answer = checks.label_names(answer, len(SENTENCES), "sentence")
         if answer == _labels_with(model, tokenizer, second, second):
             return
         if set(answer) <= set(model.get_labels(first)) and not set(answer) <= set(model.get_labels(second)):
@@ -118,17 +110,22 @@ def switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes", 
         raise Feedback(f"not what the {second!r} adapter predicts: activate it, then predict(model, tokenizer, SENTENCES).")
 
     return Exercise(
-        "switch adapters",
-        f"`model` holds two adapters on one body. Store in `answer` the labels that the {second!r} adapter (with "
-        f"its head) gives SENTENCES (from hfcourse.exercises.adapters_lesson), as a list of label names; then "
+        title="switch adapters",
+        task=f"`model` holds two adapters on one body. Store in `answer` the labels that the {second!r} adapter (with "
+        f"its head) gives SENTENCES (from hfcourse.exercises.lesson07), as a list of label names; then "
         f"switch back to {first!r}.",
-        check,
-        f"model.set_active_adapters({second!r}) activates the adapter and the head of the same name; "
+        check=check,
+        hint=f"model.set_active_adapters({second!r}) activates the adapter and the head of the same name; "
         "predict(model, tokenizer, texts) returns the active head's label names.",
-        f"""
-        from hfcourse.exercises.adapters_lesson import SENTENCES
+        solution=f"""
+        from hfcourse.exercises.lesson07 import SENTENCES
         model.set_active_adapters({second!r})
         answer = predict(model, tokenizer, SENTENCES)
         model.set_active_adapters({first!r})
         """,
+        uses=SWITCH_USES,
     )
+
+
+SWITCH_USES = ("model", "tokenizer", "predict")
+switch_adapters = ExerciseFactory(_switch_adapters, uses=SWITCH_USES)

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import PurePath
 from typing import Any
 
+from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
 
 CHECKPOINT = "google-bert/bert-base-uncased"
@@ -22,8 +23,7 @@ def _check_layer_count(answer: Any) -> None:
     import torch
     from transformers import PreTrainedModel
 
-    if not isinstance(answer, PreTrainedModel):
-        raise Feedback(f"`answer` should be the model itself; you gave a {type(answer).__name__}.")
+    answer = checks.instance(answer, PreTrainedModel, "the model itself")
     if answer.config.num_hidden_layers != 2 or len(answer.encoder.layer) != 2:
         raise Feedback(f"the model has {len(answer.encoder.layer)} layers; ask for num_hidden_layers=2.")
     if not torch.equal(answer.encoder.layer[0].attention.self.query.weight, _pretrained_first_query_weight()):
@@ -31,8 +31,8 @@ def _check_layer_count(answer: Any) -> None:
 
 
 def _check_saved_files(answer: Any) -> None:
-    if not isinstance(answer, (list, tuple)):
-        raise Feedback(f"the answer should be a list of file names; you gave a {type(answer).__name__}.")
+    if not isinstance(answer, list | tuple):
+        raise checks.wrong_type("a list of file names", answer)
     if any(isinstance(name, PurePath) for name in answer):
         raise Feedback("those are paths; keep just each file's name (path.name).")
     if "pytorch_model.bin" in answer:
@@ -44,27 +44,28 @@ def _check_saved_files(answer: Any) -> None:
 
 
 layer_count = Exercise(
-    "a pretrained model with two layers",
-    f"Store in `answer` a BertModel with only 2 layers that still has the pretrained weights of {CHECKPOINT!r} "
+    title="a pretrained model with two layers",
+    task=f"Store in `answer` a BertModel with only 2 layers that still has the pretrained weights of {CHECKPOINT!r} "
     "in those layers.",
-    _check_layer_count,
-    "from_pretrained accepts config overrides as keyword arguments, like num_hidden_layers=...",
-    """
+    check=_check_layer_count,
+    hint="from_pretrained accepts config overrides as keyword arguments, like num_hidden_layers=...",
+    solution="""
     from transformers import BertModel
     answer = BertModel.from_pretrained("google-bert/bert-base-uncased", num_hidden_layers=2)
     """,
 )
 saved_files = Exercise(
-    "what save_pretrained writes",
-    "Save `pretrained_model` into a new, empty folder and store the sorted list of the names of the files it "
+    title="what save_pretrained writes",
+    task="Save `pretrained_model` into a new, empty folder and store the sorted list of the names of the files it "
     "wrote in `answer`.",
-    _check_saved_files,
-    "sorted(path.name for path in folder.iterdir()) lists a folder's file names.",
-    """
+    check=_check_saved_files,
+    hint="sorted(path.name for path in folder.iterdir()) lists a folder's file names.",
+    solution="""
     import tempfile
     from pathlib import Path
     folder = Path(tempfile.mkdtemp())
     pretrained_model.save_pretrained(folder)
     answer = sorted(path.name for path in folder.iterdir())
     """,
+    uses=("pretrained_model",),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
 
 MASKED_SENTENCE = "The movie was <mask>."
@@ -18,18 +19,8 @@ def _pipeline(task: str) -> Any:
     return pipeline(task)
 
 
-def _require_list_of_strings(answer: Any, example: str) -> list[str]:
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
-        raise Feedback(f"the answer should be a list of strings, like {example}; you gave a {type(answer).__name__}.")
-    if any(isinstance(item, dict) for item in answer):
-        raise Feedback("each item the pipeline returns is a dict: keep just the part the task asks for.")
-    if not all(isinstance(item, str) for item in answer):
-        raise Feedback("every item of the list should be a string.")
-    return [item.strip() for item in answer]
-
-
 def _check_top_completions(answer: Any) -> None:
-    words = _require_list_of_strings(answer, "['good', 'great', 'bad']")
+    words = checks.strings(answer, "['good', 'great', 'bad']")
     expected = [p["token_str"].strip() for p in _pipeline("fill-mask")(MASKED_SENTENCE, top_k=3)]
     if len(words) != 3:
         raise Feedback(f"you gave {len(words)} words; ask the pipeline for exactly three with top_k=3.")
@@ -40,7 +31,7 @@ def _check_top_completions(answer: Any) -> None:
 
 
 def _check_batch_labels(answer: Any) -> None:
-    labels = _require_list_of_strings(answer, "['POSITIVE', 'NEGATIVE', 'POSITIVE']")
+    labels = checks.strings(answer, "['POSITIVE', 'NEGATIVE', 'POSITIVE']")
     expected = [p["label"] for p in _pipeline("sentiment-analysis")(list(REVIEWS))]
     if len(labels) != len(REVIEWS):
         raise Feedback(f"there are {len(REVIEWS)} reviews, so there should be {len(REVIEWS)} labels; you gave {len(labels)}.")
@@ -52,46 +43,47 @@ def _check_default_checkpoint(answer: Any) -> None:
     from transformers.pipelines import SUPPORTED_TASKS
 
     model, revision = SUPPORTED_TASKS["question-answering"]["default"]["model"]["pt"]
-    if not isinstance(answer, str):
-        raise Feedback(f"the answer should be the repo id as a string, 'org/name'; you gave a {type(answer).__name__}.")
-    if "@" in answer or answer.strip().endswith(revision):
+    repo_id = checks.text(answer, "the repo id as a string, 'org/name'")
+    if "@" in repo_id or repo_id.endswith(revision):
         raise Feedback("give the repo id alone, without the revision.")
-    if answer.strip() == model.split("/")[-1]:
+    if repo_id == model.split("/")[-1]:
         raise Feedback("right model, old name: the Hub now puts the organisation in front, 'org/name'.")
-    if answer.strip() != model:
+    if repo_id != model:
         raise Feedback("that is not the question-answering default: look it up in SUPPORTED_TASKS, don't guess.")
 
 
 top_completions = Exercise(
-    "the three best completions",
-    f"With a fill-mask pipeline, find the three most likely words for the <mask> in {MASKED_SENTENCE!r}. "
+    title="the three best completions",
+    task=f"With a fill-mask pipeline, find the three most likely words for the <mask> in {MASKED_SENTENCE!r}. "
     "Store them as a list of strings, most likely first, in `answer`.",
-    _check_top_completions,
-    "unmasker(sentence, top_k=3) returns three dicts; each has a 'token_str'.",
-    """
+    check=_check_top_completions,
+    hint="unmasker(sentence, top_k=3) returns three dicts; each has a 'token_str'.",
+    solution="""
     unmasker = pipeline("fill-mask")
     answer = [p["token_str"] for p in unmasker("The movie was <mask>.", top_k=3)]
     """,
+    uses=("pipeline",),
 )
 batch_labels = Exercise(
-    "one call, three reviews",
-    "Run a sentiment-analysis pipeline ONCE on the list REVIEWS (from hfcourse.exercises.pipeline) and store "
+    title="one call, three reviews",
+    task="Run a sentiment-analysis pipeline ONCE on the list REVIEWS (from hfcourse.exercises.lesson01) and store "
     "the list of labels, in order, in `answer`.",
-    _check_batch_labels,
-    "a pipeline called on a list returns a list of dicts, one per input; keep each dict's 'label'.",
-    """
-    from hfcourse.exercises.pipeline import REVIEWS
+    check=_check_batch_labels,
+    hint="a pipeline called on a list returns a list of dicts, one per input; keep each dict's 'label'.",
+    solution="""
+    from hfcourse.exercises.lesson01 import REVIEWS
     classifier = pipeline("sentiment-analysis")
     answer = [result["label"] for result in classifier(list(REVIEWS))]
     """,
+    uses=("pipeline",),
 )
 default_checkpoint = Exercise(
-    "which model did it pick?",
-    "Which checkpoint does pipeline('question-answering') load when you give no model? Read it from "
+    title="which model did it pick?",
+    task="Which checkpoint does pipeline('question-answering') load when you give no model? Read it from "
     "transformers' own table (transformers.pipelines.SUPPORTED_TASKS) and store the repo id, 'org/name', in `answer`.",
-    _check_default_checkpoint,
-    "SUPPORTED_TASKS['question-answering']['default']['model']['pt'] is a (repo id, revision) pair.",
-    """
+    check=_check_default_checkpoint,
+    hint="SUPPORTED_TASKS['question-answering']['default']['model']['pt'] is a (repo id, revision) pair.",
+    solution="""
     from transformers.pipelines import SUPPORTED_TASKS
     answer = SUPPORTED_TASKS["question-answering"]["default"]["model"]["pt"][0]
     """,

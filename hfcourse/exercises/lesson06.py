@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
 
 
 def _check_schedule(answer: Any) -> None:
-    try:
-        rates = [float(rate) for rate in answer]
-    except TypeError:
-        raise Feedback(f"the answer should be a list of numbers; you gave a {type(answer).__name__}.") from None
+    rates = checks.numbers(answer, "a list of numbers")
     if len(rates) != 100:
         raise Feedback(f"{len(rates)} rates; there should be one per optimizer step, 100 in all.")
     if abs(rates[0] - 1e-3) < 1e-12:
@@ -27,10 +25,8 @@ def _check_schedule(answer: Any) -> None:
 def _check_snapshot(answer: Any) -> None:
     import torch
 
-    if not callable(answer):
-        raise Feedback(f"`answer` should be a function of the model; you gave a {type(answer).__name__}.")
     model = torch.nn.Linear(3, 2)
-    snapshot = answer(model)
+    snapshot = checks.function(answer, "a function of the model")(model)
     if not isinstance(snapshot, dict) or "weight" not in snapshot:
         raise Feedback("it should return the model's state_dict (a dict of names to tensors), copied.")
     before = snapshot["weight"].clone()
@@ -44,10 +40,7 @@ def _check_snapshot(answer: Any) -> None:
 
 
 def _check_shard(answer: Any) -> None:
-    try:
-        indices = [int(i) for i in answer]
-    except TypeError:
-        raise Feedback(f"the answer should be a list of row indices; you gave a {type(answer).__name__}.") from None
+    indices = checks.integers(answer, "a list of row indices")
     if indices == [0, 2, 4, 6, 8]:
         raise Feedback("those are the rows of rank 0; the task asks for rank 1.")
     if indices == [5, 6, 7, 8, 9]:
@@ -60,14 +53,14 @@ def _check_shard(answer: Any) -> None:
 
 
 warmup_schedule = Exercise(
-    "a linear schedule with warmup",
-    "Store in `answer` the learning rate of each of 100 optimizer steps (a list of 100 numbers) for AdamW with "
+    title="a linear schedule with warmup",
+    task="Store in `answer` the learning rate of each of 100 optimizer steps (a list of 100 numbers) for AdamW with "
     "lr=1e-3 and get_scheduler('linear') with 10 warmup steps. Read the rate before each step with "
     "scheduler.get_last_lr()[0].",
-    _check_schedule,
-    "Make a throwaway optimizer on one parameter: torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3); "
+    check=_check_schedule,
+    hint="Make a throwaway optimizer on one parameter: torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3); "
     "in a loop of 100, record the rate, then optimizer.step() and scheduler.step().",
-    """
+    solution="""
     import torch
     from transformers import get_scheduler
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
@@ -80,13 +73,13 @@ warmup_schedule = Exercise(
     """,
 )
 best_weights = Exercise(
-    "keep the best weights",
-    "Store in `answer` a function that takes a model and returns a copy of its state_dict that stays as it is "
+    title="keep the best weights",
+    task="Store in `answer` a function that takes a model and returns a copy of its state_dict that stays as it is "
     "while the model goes on training (what the loop keeps for the best epoch).",
-    _check_snapshot,
-    "model.state_dict() gives the live tensors, which the optimizer changes in place; the notes call "
+    check=_check_snapshot,
+    hint="model.state_dict() gives the live tensors, which the optimizer changes in place; the notes call "
     "copy.deepcopy but forget `import copy`.",
-    """
+    solution="""
     import copy
 
     def answer(model):
@@ -94,12 +87,12 @@ best_weights = Exercise(
     """,
 )
 sampler_shard = Exercise(
-    "which rows does rank 1 train on?",
-    "Two processes train on a data set of 10 rows. Store in `answer` the list of row indices that "
+    title="which rows does rank 1 train on?",
+    task="Two processes train on a data set of 10 rows. Store in `answer` the list of row indices that "
     "DistributedSampler gives to rank 1 in one epoch, with shuffle=False.",
-    _check_shard,
-    "list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False)) works without starting any process.",
-    """
+    check=_check_shard,
+    hint="list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False)) works without starting any process.",
+    solution="""
     from torch.utils.data import DistributedSampler
     answer = list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False))
     """,

@@ -1,0 +1,59 @@
+"""Lesson 5's exercises accept their solutions and answer typical mistakes with specific feedback."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from hfcourse.exercises import Exercise
+from hfcourse.exercises import lesson05 as exercises
+from tests.conftest import feedback, solve
+
+
+@pytest.mark.parametrize("exercise", [exercises.training_arguments, exercises.compute_metrics, exercises.head_only])
+def test_solutions_pass(offline_hub: Path, exercise: Exercise, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # TrainingArguments' output folder lands here
+    assert exercise.evaluate(solve(exercise)) == (True, "Correct!")
+
+
+def test_training_arguments_feedback(tmp_path: Path) -> None:
+    from transformers import TrainingArguments
+
+    def arguments(**overrides: object) -> TrainingArguments:
+        options = dict(eval_strategy="epoch", report_to="none", seed=7, learning_rate=3e-5) | overrides
+        return TrainingArguments(str(tmp_path), **options)
+
+    assert "eval_strategy='epoch'" in feedback(exercises.training_arguments, arguments(eval_strategy="no"))
+    assert "report_to='none'" in feedback(exercises.training_arguments, arguments(report_to="wandb"))
+    assert "asks for 7" in feedback(exercises.training_arguments, arguments(seed=42))
+    assert "should be a TrainingArguments; you gave a dict" in feedback(exercises.training_arguments, {"eval_strategy": "epoch"})
+
+
+def test_compute_metrics_feedback() -> None:
+    import evaluate
+    import numpy as np
+
+    metric = evaluate.load("accuracy")
+
+    def no_argmax(prediction: object) -> object:
+        return metric.compute(predictions=prediction.predictions, references=prediction.label_ids)
+
+    def wrong_axis(prediction: object) -> object:
+        return metric.compute(predictions=np.argmax(prediction.predictions, axis=0).tolist() * 2, references=prediction.label_ids)
+
+    assert "take np.argmax" in feedback(exercises.compute_metrics, no_argmax)
+    assert "over the last axis" in feedback(exercises.compute_metrics, wrong_axis)
+    assert "a dict" in feedback(exercises.compute_metrics, lambda prediction: 0.5)
+    assert "should be a function; you gave a dict" in feedback(exercises.compute_metrics, {"accuracy": 0.5})
+
+
+def test_head_only_feedback(offline_hub: Path) -> None:
+    model = solve(exercises.head_only)
+    everything_frozen = copy.deepcopy(model).requires_grad_(False)
+    assert "nothing is trainable" in feedback(exercises.head_only, everything_frozen)
+    encoder_only = copy.deepcopy(model).requires_grad_(True)
+    encoder_only.base_model.encoder.requires_grad_(False)  # the embeddings and the pooler still train
+    assert "body tensors still train" in feedback(exercises.head_only, encoder_only)
+    assert "should be the model; you gave a str" in feedback(exercises.head_only, "FacebookAI/roberta-base")
