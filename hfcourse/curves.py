@@ -7,7 +7,10 @@ from typing import Any
 
 
 def plot_log_history(histories: Mapping[str, Sequence[Mapping[str, Any]]]) -> Any:
-    """Training and validation loss by optimizer step, one line per run (`trainer.state.log_history`)."""
+    """Training and validation loss by optimizer step, one line per run (`trainer.state.log_history`).
+
+    Introduced in lesson 5.
+    """
     import matplotlib.pyplot as plt
 
     figure, (train_axis, eval_axis) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -27,7 +30,10 @@ def plot_log_history(histories: Mapping[str, Sequence[Mapping[str, Any]]]) -> An
 
 
 def plot_learning_rates(rates: Sequence[float], warmup_steps: int) -> Any:
-    """The learning rate at each optimizer step, with the end of the warmup marked."""
+    """The learning rate at each optimizer step, with the end of the warmup marked.
+
+    Introduced in lesson 6.
+    """
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(6, 3))

@@ -8,7 +8,10 @@ from typing import Any
 
 
 def rounded(value: Any, digits: int = 3) -> Any:
-    """`value` with every float (also inside lists, dicts, tuples and numpy/torch scalars) rounded."""
+    """`value` with every float (also inside lists, dicts, tuples and numpy/torch scalars) rounded.
+
+    Introduced in lesson 1.
+    """
     if isinstance(value, dict):
         return {key: rounded(item, digits) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -28,6 +31,8 @@ def approx(value: float, digits: int = 2) -> str:
     thread count, and on Arm even dropout draws other masks. The tests' sanitizer (tests/sanitize.cfg) turns
     every ≈number into ≈N before comparing outputs; print what must hold next to it (e.g. "beats the
     majority class: True"), so that it is compared.
+
+    Introduced in lesson 2.
     """
     return f"{APPROXIMATE}{float(value):.{digits}f}"
 
@@ -37,6 +42,8 @@ def expect_error(*expected: type[BaseException]) -> Iterator[None]:
     """Run a block that is meant to fail, and print the error as a learner would read it.
 
     An error of another type propagates; no error at all is reported as a mistake in the lesson.
+
+    Introduced in lesson 1.
     """
     try:
         yield

@@ -15,7 +15,10 @@ from hfcourse.parameters import ParameterCount
 
 @dataclass(frozen=True)
 class MethodResult:
-    """One row of the comparison: a fine-tuning method, what it trained, its held-out accuracy, its saved size."""
+    """One row of the comparison: a fine-tuning method, what it trained, its held-out accuracy, its saved size.
+
+    Introduced in lesson 7.
+    """
 
     method: str
     parameters: ParameterCount
@@ -23,13 +26,15 @@ class MethodResult:
     disk_bytes: int
 
 
-MEAN_POOLING_HEAD = "mean_pooling_classification"
+MEAN_POOLING_HEAD = "mean_pooling_classification"  # the name to register the head under (introduced in lesson 7)
 
 
 def mean_pooling_head_class() -> type:
     """A classification head on the average of the token states (padding left out) rather than the first token.
 
     Register it on a model with `model.register_custom_head(MEAN_POOLING_HEAD, mean_pooling_head_class())`.
+
+    Introduced in lesson 7.
     """
     from adapters.heads import ClassificationHead
 
@@ -47,7 +52,10 @@ def mean_pooling_head_class() -> type:
 
 
 def folder_size(path: str | Path) -> int:
-    """Bytes in all files under `path` (what a saved model or adapter costs on disk)."""
+    """Bytes in all files under `path` (what a saved model or adapter costs on disk).
+
+    Introduced in lesson 7.
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder: pass the directory given to save_adapter/save_pretrained.")
@@ -55,7 +63,10 @@ def folder_size(path: str | Path) -> int:
 
 
 def majority_baseline(train_labels: Sequence[int], test_labels: Sequence[int]) -> tuple[int, float]:
-    """The most frequent training label, and the accuracy of always predicting it on `test_labels`."""
+    """The most frequent training label, and the accuracy of always predicting it on `test_labels`.
+
+    Introduced in lesson 5.
+    """
     if not train_labels or not test_labels:
         raise ValueError("majority_baseline needs at least one training label and one test label.")
     majority = Counter(int(label) for label in train_labels).most_common(1)[0][0]
@@ -63,13 +74,19 @@ def majority_baseline(train_labels: Sequence[int], test_labels: Sequence[int]) -
 
 
 def by_length(dataset: Any, column: str = "input_ids") -> Any:
-    """`dataset` with its rows ordered shortest first, so that padded evaluation batches waste little."""
+    """`dataset` with its rows ordered shortest first, so that padded evaluation batches waste little.
+
+    Introduced in lesson 7.
+    """
     lengths = [len(ids) for ids in dataset[column]]
     return dataset.select(sorted(range(len(lengths)), key=lengths.__getitem__))
 
 
 def predict(model: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 64) -> list[str]:
-    """Label names the model's active head gives `texts` (eval mode, no gradients, batches of similar length)."""
+    """Label names the model's active head gives `texts` (eval mode, no gradients, batches of similar length).
+
+    Introduced in lesson 7.
+    """
     import torch
 
     texts = list(texts)
@@ -90,7 +107,10 @@ def predict(model: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 
 
 
 def method_result_table(results: Sequence[MethodResult]) -> str:
-    """A fixed-width table: trainable parameters (count and share), held-out accuracy (≈: it varies by machine), size on disk."""
+    """A fixed-width table: trainable parameters (count and share), held-out accuracy (≈: it varies by machine), size on disk.
+
+    Introduced in lesson 7.
+    """
     if not results:
         raise ValueError("method_result_table needs at least one MethodResult.")
     width = max(len("method"), *(len(r.method) for r in results))

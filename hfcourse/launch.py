@@ -17,6 +17,8 @@ def run_script(script: str, *args: str, processes: int = 1, threads_per_process:
     Prints the command as one would type it, returns what the script printed on stdout (rank 0 prints,
     the others stay quiet) and raises with the end of stderr when it fails. The child inherits this
     process's environment, so it uses the same mode (online, mirror or the offline course hub).
+
+    Introduced in lesson 5.
     """
     shown = ["torchrun", "--standalone", f"--nproc_per_node={processes}"] if processes > 1 else ["python"]
     launcher = [sys.executable, "-m", "torch.distributed.run", *shown[1:]] if processes > 1 else [sys.executable]

@@ -34,7 +34,10 @@ CACHE_VARS = ("HF_HOME", "HF_HUB_CACHE", "HF_DATASETS_CACHE", "HUGGINGFACE_HUB_C
 
 
 class Mode(str, Enum):
-    """Where models, datasets and metrics come from."""
+    """Where models, datasets and metrics come from.
+
+    Introduced in lesson 1.
+    """
 
     ONLINE = "online"  # the real Hub
     MIRROR = "mirror"  # the real Hub's files through a mirror endpoint
@@ -54,6 +57,8 @@ def setup(mode: str | Mode | None = None, endpoint: str | None = None, *, announ
     `mode` (or `$HFCOURSE_MODE`) is "online", "mirror" or "offline"; left out, the endpoint
     is probed for at most 3 s and the course hub is used if it does not answer. The choice is exported
     as `$HFCOURSE_MODE`, so a script started from a lesson uses the same mode without probing again.
+
+    Introduced in lesson 1.
     """
     requested = _requested_mode(mode)
     endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")

@@ -10,7 +10,10 @@ from typing import Any
 
 @dataclass(frozen=True)
 class EpochCost:
-    """One epoch of forward passes over a DataLoader."""
+    """One epoch of forward passes over a DataLoader.
+
+    Introduced in lesson 4.
+    """
 
     name: str
     batches: int
@@ -24,7 +27,10 @@ class EpochCost:
 
 
 def forward_epoch(model: Any, loader: Iterable[dict[str, Any]], name: str) -> EpochCost:
-    """Run `model` over every batch (no gradients) and count positions and padding from the attention masks."""
+    """Run `model` over every batch (no gradients) and count positions and padding from the attention masks.
+
+    Introduced in lesson 4.
+    """
     import torch
 
     model.eval()
@@ -41,7 +47,10 @@ def forward_epoch(model: Any, loader: Iterable[dict[str, Any]], name: str) -> Ep
 
 
 def epoch_cost_table(baseline: EpochCost, *others: EpochCost) -> str:
-    """Side by side, each against `baseline`; token counts are exact, times are measured (and marked so)."""
+    """Side by side, each against `baseline`; token counts are exact, times are measured (and marked so).
+
+    Introduced in lesson 4.
+    """
     rows = [f"{'':34}{'positions':>10}{'padding':>9}{'share':>7}   time"]
     for cost in (baseline, *others):
         rows.append(f"{cost.name:34}{cost.positions:>10,}{cost.padding:>9,}{cost.padding_share:>7.0%}   {cost.seconds:.1f} s (measured)")
@@ -52,7 +61,10 @@ def epoch_cost_table(baseline: EpochCost, *others: EpochCost) -> str:
 
 
 def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    """(result, seconds) of one call."""
+    """(result, seconds) of one call.
+
+    Introduced in lesson 4.
+    """
     started = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - started

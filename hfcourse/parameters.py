@@ -8,6 +8,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ParameterCount:
+    """Trainable and total parameters of a model; prints as one sentence with the trainable share.
+
+    Introduced in lesson 5.
+    """
+
     trainable: int
     total: int
 
@@ -20,7 +25,10 @@ class ParameterCount:
 
 
 def count_parameters(model: Any) -> ParameterCount:
-    """Trainable (requires_grad) and total parameters of a torch module (`parameters()` counts shared ones once)."""
+    """Trainable (requires_grad) and total parameters of a torch module (`parameters()` counts shared ones once).
+
+    Introduced in lesson 5.
+    """
     trainable = total = 0
     for parameter in model.parameters():
         total += parameter.numel()
@@ -29,6 +37,9 @@ def count_parameters(model: Any) -> ParameterCount:
 
 
 def freeze(module: Any) -> None:
-    """Stop gradients for every parameter of `module` (e.g. `model.base_model`, the pretrained body)."""
+    """Stop gradients for every parameter of `module` (e.g. `model.base_model`, the pretrained body).
+
+    Introduced in lesson 6.
+    """
     for parameter in module.parameters():
         parameter.requires_grad_(False)

@@ -48,7 +48,10 @@ def _marks_word_starts(tokenizer: Any) -> bool:
 
 
 class TokenView:
-    """A batch of token sequences; renders as chips in Jupyter and as aligned text elsewhere."""
+    """A batch of token sequences; renders as chips in Jupyter and as aligned text elsewhere.
+
+    Introduced in lesson 2.
+    """
 
     def __init__(self, rows: list[list[Chip]]):
         self.rows = rows
@@ -68,7 +71,10 @@ class TokenView:
 
 
 def show_tokens(tokenizer: Any, encoding: Any) -> TokenView:
-    """Chips for every sequence of a tokenizer's output (a BatchEncoding, padded or not)."""
+    """Chips for every sequence of a tokenizer's output (a BatchEncoding, padded or not).
+
+    Introduced in lesson 2.
+    """
     input_ids = encoding["input_ids"]
     input_ids = input_ids.tolist() if hasattr(input_ids, "tolist") else input_ids
     if input_ids and isinstance(input_ids[0], int):

@@ -89,6 +89,8 @@ def tree(repo_id: str, repo_type: str = "model", cache_dir: Path | None = None, 
 
     With `short`, blob hashes keep their first 10 characters and end in "…"; commits are always whole. A file
     where a folder belongs is drawn without the slash, and a folder that cannot be read says so.
+
+    Introduced in lesson 8.
     """
     repo = repo_dir(_existing_cache(cache_dir), repo_id, repo_type)
     cut = (lambda name: f"{name[:_SHORT]}…" if short and _is_hash(name) else name)

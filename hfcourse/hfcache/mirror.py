@@ -108,7 +108,10 @@ def free_port() -> int:
 
 
 def port_open(port: int) -> bool:
-    """Whether something accepts connections on 127.0.0.1:`port`."""
+    """Whether something accepts connections on 127.0.0.1:`port`.
+
+    Introduced in lesson 8.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(1.0)
         return probe.connect_ex((HOST, port)) == 0
@@ -130,7 +133,10 @@ def client_env(endpoint: str, hf_home: Path, base: Mapping[str, str] | None = No
 
 
 def run_child(code: str, env: Mapping[str, str], timeout: float = 120) -> str:
-    """Run `code` in a fresh Python with exactly `env`; return what it printed, or raise with its error."""
+    """Run `code` in a fresh Python with exactly `env`; return what it printed, or raise with its error.
+
+    Introduced in lesson 8.
+    """
     try:
         done = subprocess.run([sys.executable, "-c", code], env=dict(env), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -147,7 +153,10 @@ def error_line(stderr: str) -> str:
 
 
 def table_columns(table: str, keep: Iterable[str]) -> str:
-    """Some columns of a fixed-width table such as `hf cache scan` prints; its row of dashes gives the widths."""
+    """Some columns of a fixed-width table such as `hf cache scan` prints; its row of dashes gives the widths.
+
+    Introduced in lesson 8.
+    """
     lines = [line for line in table.splitlines() if line.strip()]
     dashes = next(index for index, line in enumerate(lines) if set(line.strip()) <= {"-", " "})
     spans = [match.span() for match in re.finditer(r"-+", lines[dashes])]
