@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hfcourse import mirror as mirrors
-from hfcourse.cache import git_blob_sha1_bytes, lfs_pointer
 from hfcourse.exercises import lesson08 as exercises
+from hfcourse.hfcache import mirror as mirrors
+from hfcourse.hfcache.layout import git_blob_sha1_bytes, lfs_pointer
 from tests.conftest import feedback, solve
 
 

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hfcourse.cache import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer
 from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
+from hfcourse.hfcache.layout import git_blob_sha1, git_blob_sha1_bytes, lfs_pointer
 
 REPO_ID = "openai-community/gpt2"  # the repo whose blobs the first two exercises name
 DOWNLOAD_REPO = "google-t5/t5-base"  # the repo the third exercise downloads through the mirror
@@ -20,7 +20,7 @@ OFFLINE_VALUES = ("1", "true", "yes", "on")
 
 
 def _snapshot() -> Path:
-    from hfcourse.mirror import course_snapshot
+    from hfcourse.hfcache.mirror import course_snapshot
 
     return course_snapshot(REPO_ID)
 
@@ -66,7 +66,7 @@ def _check_lfs_blob_name(answer: Any) -> None:
 
 
 def _check_mirror_env(answer: Any) -> None:
-    from hfcourse.mirror import current, error_line
+    from hfcourse.hfcache.mirror import current, error_line
     from hfcourse.paths import course_hub_home
 
     env = {str(key): value for key, value in checks.mapping(answer, "a dict of environment variables").items()}
