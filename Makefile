@@ -13,14 +13,18 @@ OTHER_CPU := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null \
 	NPY_DISABLE_CPU_FEATURES="AVX512F AVX512_SKX"
 OTHER_CPU_COPY := build/other-cpu
 
-.PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu
+.PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	$(BIN)/jupyter lab notebooks/
 
-test: hub  ## set up, then the unit tests and every notebook under strict nbval twice (this CPU, another CPU), offline
+test: lint hub  ## set up, the style gate, the unit tests, every notebook under nbval twice (this CPU, another), offline
 	$(PYTEST_OFFLINE) tests
 	$(MAKE) --no-print-directory -j2 --output-sync=target nbval nbval-other-cpu
+
+lint: $(STAMP)  ## the style gate: ruff's lint and format check, on the code and on the lessons' code cells
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 nbval: hub  ## every notebook under strict nbval, offline, on one thread
 	OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) notebooks

@@ -9,6 +9,7 @@ and the ratios; the lesson (04_datasets.ipynb) runs the same comparison on a sub
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import hfcourse
 
@@ -34,8 +35,15 @@ def main() -> None:
     model = AutoModelForSequenceClassification.from_pretrained(args.checkpoint, num_labels=2)
     rows = load_dataset("glue", "mrpc", split="validation").select(range(args.rows))
     columns = ["input_ids", "token_type_ids", "attention_mask"]
-    pairs = lambda padding: lambda batch: tokenizer(batch["sentence1"], batch["sentence2"], truncation=True,
-                                                    padding=padding, max_length=args.max_length)
+
+    def pairs(padding: str | bool) -> Callable[[dict], dict]:
+        def encode(batch: dict) -> dict:
+            return tokenizer(
+                batch["sentence1"], batch["sentence2"], truncation=True, padding=padding, max_length=args.max_length
+            )
+
+        return encode
+
     fixed = rows.map(pairs("max_length"), batched=True, keep_in_memory=True).with_format("torch", columns=columns)
     dynamic = rows.map(pairs(False), batched=True, keep_in_memory=True).select_columns(columns)
     collator = DataCollatorWithPadding(tokenizer)
@@ -43,7 +51,10 @@ def main() -> None:
         forward_epoch(model, DataLoader(fixed, batch_size=args.batch_size), f"pad to {args.max_length} in map"),
         forward_epoch(model, DataLoader(dynamic, batch_size=args.batch_size, collate_fn=collator), "pad per batch"),
     ]
-    print(f"{args.rows} MRPC validation pairs, batch size {args.batch_size}, {args.checkpoint}, {torch.get_num_threads()} threads")
+    print(
+        f"{args.rows} MRPC validation pairs, batch size {args.batch_size}, {args.checkpoint}, "
+        f"{torch.get_num_threads()} threads"
+    )
     print(epoch_cost_table(*costs))
 
 

@@ -16,8 +16,8 @@ import resource
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from hfcourse._files import sha256_file
 from hfcourse.hfcache.layout import git_blob_sha1
@@ -79,16 +79,27 @@ def main() -> int:
             slow |= ratio < THRESHOLD
             name_tool, name_ours = f"{kind}sum", "sha256_file" if kind == "sha256" else "git_blob_sha1"
             rows.append((name_tool, path.stat().st_size / tool_time / 1e6, ""))
-            rows.append((f"hfcourse {name_ours}", path.stat().st_size / our_time / 1e6, f"{ratio:.2f}x (measured) of {name_tool}"))
+            rows.append(
+                (
+                    f"hfcourse {name_ours}",
+                    path.stat().st_size / our_time / 1e6,
+                    f"{ratio:.2f}x (measured) of {name_tool}",
+                )
+            )
         rss_after = peak_rss_mib()
     finally:
         path.unlink(missing_ok=True)
 
-    print(f"{args.mib} MiB of random bytes in {args.dir}, best of {args.repeats} runs, page cache warm, {os.cpu_count()} CPUs")
+    print(
+        f"{args.mib} MiB of random bytes in {args.dir}, best of {args.repeats} runs, page cache warm, "
+        f"{os.cpu_count()} CPUs"
+    )
     for label, rate, note in rows:
         print(f"  {label:<24} {rate:8.0f} MB/s (measured)  {note}")
-    print(f"peak RSS {rss_before:.0f} MiB before hashing, {rss_after:.0f} MiB after hashing {args.mib} MiB"
-          f" ({rss_after - rss_before:+.0f} MiB): memory stays flat")
+    print(
+        f"peak RSS {rss_before:.0f} MiB before hashing, {rss_after:.0f} MiB after hashing {args.mib} MiB"
+        f" ({rss_after - rss_before:+.0f} MiB): memory stays flat"
+    )
     print(f"{'FAIL: below' if slow else 'OK: every hash at or above'} {THRESHOLD}x of coreutils")
     return 1 if slow else 0
 

@@ -18,11 +18,14 @@ def main(argv: list[str] | None = None) -> int:
     build = hub.add_parser("build", help="build the course hub if it is missing or stale")
     build.add_argument("--force", action="store_true", help="rebuild even if it is up to date")
     train = hub.add_parser(
-        "train", help="(maintainers) train the stand-ins and ship their weights in hfcourse/hub/weights/",
+        "train",
+        help="(maintainers) train the stand-ins and ship their weights in hfcourse/hub/weights/",
         description="Train stand-ins once, seeded, and store what training made with a sha256 manifest. "
         "The result depends on the CPU: run it deliberately, then commit hfcourse/hub/weights/.",
     )
-    train.add_argument("--only", action="append", default=[], metavar="NAME", help="a stand-in to retrain (repeatable; default: all)")
+    train.add_argument(
+        "--only", action="append", default=[], metavar="NAME", help="a stand-in to retrain (repeatable; default: all)"
+    )
     list_ = hub.add_parser("list", help="what stands in for each repo id")
     hub.add_parser("path", help="print where the course hub lives")
     for sub in (build, list_):
@@ -61,18 +64,36 @@ def main(argv: list[str] | None = None) -> int:
 def _add_cache_commands(commands: argparse._SubParsersAction) -> None:
     cache = commands.add_parser("cache", help="lay a folder into a Hugging Face cache, check a cache, draw a repo")
     actions = cache.add_subparsers(dest="action", required=True)
-    import_ = actions.add_parser("import", help="lay a downloaded folder into the cache as huggingface_hub would; prints the snapshot")
+    import_ = actions.add_parser(
+        "import", help="lay a downloaded folder into the cache as huggingface_hub would; prints the snapshot"
+    )
     import_.add_argument("folder", type=Path, help="the folder that holds the repo's files")
     import_.add_argument("--repo-id", required=True, help="ORG/NAME, the id from_pretrained will be given")
-    import_.add_argument("--revision", default=None, help="the 40-hex commit (default: a git commit hash of the files)")
-    import_.add_argument("--ref", action="append", dest="refs", default=None, metavar="REF", help="a ref that names the commit (default: main; repeatable)")
-    verify = actions.add_parser("verify", help="hash every blob, resolve every link, read every ref; exit 1 on a problem")
+    import_.add_argument(
+        "--revision", default=None, help="the 40-hex commit (default: a git commit hash of the files)"
+    )
+    import_.add_argument(
+        "--ref",
+        action="append",
+        dest="refs",
+        default=None,
+        metavar="REF",
+        help="a ref that names the commit (default: main; repeatable)",
+    )
+    verify = actions.add_parser(
+        "verify", help="hash every blob, resolve every link, read every ref; exit 1 on a problem"
+    )
     verify.add_argument("repo", nargs="?", default=None, help="one repo id (default: every repo in the cache)")
     tree = actions.add_parser("tree", help="draw a repo's refs, blobs and snapshots")
     tree.add_argument("repo", help="the repo id, ORG/NAME")
     for sub in (import_, verify, tree):
         sub.add_argument("--repo-type", default="model", choices=REPO_TYPES, help="default: model")
-        sub.add_argument("--cache-dir", type=Path, default=None, help="the hub cache folder (default: $HF_HUB_CACHE, else ~/.cache/huggingface/hub)")
+        sub.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=None,
+            help="the hub cache folder (default: $HF_HUB_CACHE, else ~/.cache/huggingface/hub)",
+        )
 
 
 def run_cache_command(args: argparse.Namespace) -> int:
@@ -85,7 +106,11 @@ def run_cache_command(args: argparse.Namespace) -> int:
         cache_dir = args.cache_dir if args.cache_dir is not None else inspect.default_cache_dir()
         if args.action == "import":
             refs = tuple(args.refs or ("main",))
-            print(import_folder(args.folder, args.repo_id, cache_dir, repo_type=args.repo_type, revision=args.revision, refs=refs))
+            print(
+                import_folder(
+                    args.folder, args.repo_id, cache_dir, repo_type=args.repo_type, revision=args.revision, refs=refs
+                )
+            )
         elif args.action == "tree":
             print(inspect.tree(args.repo, args.repo_type, cache_dir))
         else:
@@ -93,7 +118,9 @@ def run_cache_command(args: argparse.Namespace) -> int:
             if not report.problems:
                 print(f"OK: {report.repos} repos, {report.blobs} blobs verified")
                 return 0
-            print(f"{len(report.problems)} problems in {cache_dir} ({report.repos} repos, {report.blobs} blobs checked):")
+            print(
+                f"{len(report.problems)} problems in {cache_dir} ({report.repos} repos, {report.blobs} blobs checked):"
+            )
             print("\n".join(f"{number}. {problem}" for number, problem in enumerate(report.problems, 1)))
             return 1
     except (CacheError, OSError) as error:
@@ -104,23 +131,37 @@ def run_cache_command(args: argparse.Namespace) -> int:
 
 def describe_hub(manifest: dict) -> str:
     """The manifest as a learner reads it: each repo id and what honestly stands in for it."""
-    wrap = lambda label, text: textwrap.fill(text, 100, initial_indent=f"  {label:<10}", subsequent_indent=" " * 12)
+
+    def wrap(label: str, text: str) -> str:
+        return textwrap.fill(text, 100, initial_indent=f"  {label:<10}", subsequent_indent=" " * 12)
+
     blocks = ["MODELS (stand-ins under the real repo ids; online, the same code gets the real checkpoints)"]
     for model in manifest["models"]:
         names = f"  (also {', '.join(model['aliases'])})" if model["aliases"] else ""
-        lines = [f"{model['repo_id']}{names}", wrap("real:", model["real"]),
-                 wrap("stand-in:", f"{model['architecture']}, {model['parameters'] / 1e6:.1f}M parameters"),
-                 wrap("source:", model["source"]), wrap("license:", model["license"])]
+        lines = [
+            f"{model['repo_id']}{names}",
+            wrap("real:", model["real"]),
+            wrap("stand-in:", f"{model['architecture']}, {model['parameters'] / 1e6:.1f}M parameters"),
+            wrap("source:", model["source"]),
+            wrap("license:", model["license"]),
+        ]
         if model["score"]:
             lines.append(wrap("measured:", model["score"]))
         blocks.append("\n".join(lines))
     blocks.append("DATASETS")
     for dataset in manifest["datasets"]:
         rows = ", ".join(f"{split} {count}" for split, count in dataset["rows"].items())
-        blocks.append("\n".join([
-            f"{' / '.join(dataset['names'])}  config {dataset['config']}", wrap("real:", dataset["real"]),
-            wrap("stand-in:", dataset["source"]), wrap("rows:", rows), wrap("license:", dataset["license"]),
-        ]))
+        blocks.append(
+            "\n".join(
+                [
+                    f"{' / '.join(dataset['names'])}  config {dataset['config']}",
+                    wrap("real:", dataset["real"]),
+                    wrap("stand-in:", dataset["source"]),
+                    wrap("rows:", rows),
+                    wrap("license:", dataset["license"]),
+                ]
+            )
+        )
     blocks.append("METRICS")
     blocks += [f"{metric['name']}: {metric['source']}" for metric in manifest["metrics"]]
     return "\n\n".join(blocks)

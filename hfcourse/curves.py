@@ -18,7 +18,9 @@ def plot_log_history(histories: Mapping[str, Sequence[Mapping[str, Any]]]) -> An
         train = [(entry["step"], entry["loss"]) for entry in history if "loss" in entry]
         evaluation = [(entry["step"], entry["eval_loss"]) for entry in history if "eval_loss" in entry]
         if not train and not evaluation:
-            raise ValueError(f"{name}: the log history has no 'loss' or 'eval_loss' entries; set logging_steps and eval_strategy.")
+            raise ValueError(
+                f"{name}: the log history has no 'loss' or 'eval_loss' entries; set logging_steps and eval_strategy."
+            )
         train_axis.plot(*zip(*train), label=name)
         eval_axis.plot(*zip(*evaluation), marker="o", label=name)
     train_axis.set(title="training loss", xlabel="optimizer step", ylabel="loss")

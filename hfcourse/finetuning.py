@@ -39,14 +39,25 @@ def mean_pooling_head_class() -> type:
     from adapters.heads import ClassificationHead
 
     class MeanPoolingClassificationHead(ClassificationHead):
-        def forward(self, outputs: Any, cls_output: Any = None, attention_mask: Any = None, return_dict: bool = False, **kwargs: Any) -> Any:
+        def forward(
+            self,
+            outputs: Any,
+            cls_output: Any = None,
+            attention_mask: Any = None,
+            return_dict: bool = False,
+            **kwargs: Any,
+        ) -> Any:
             if cls_output is None:
                 states = outputs[0]
                 if attention_mask is None:
-                    raise ValueError("a mean-pooling head needs the attention_mask: pass the tokenizer's whole output.")
+                    raise ValueError(
+                        "a mean-pooling head needs the attention_mask: pass the tokenizer's whole output."
+                    )
                 mask = attention_mask.unsqueeze(-1).to(states.dtype)
                 cls_output = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-            return super().forward(outputs, cls_output=cls_output, attention_mask=attention_mask, return_dict=return_dict, **kwargs)
+            return super().forward(
+                outputs, cls_output=cls_output, attention_mask=attention_mask, return_dict=return_dict, **kwargs
+            )
 
     return MeanPoolingClassificationHead
 
@@ -107,7 +118,9 @@ def predict(model: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 
 
 
 def method_result_table(results: Sequence[MethodResult]) -> str:
-    """A fixed-width table: trainable parameters (count and share), held-out accuracy (≈: it varies by machine), size on disk.
+    """A fixed-width table: trainable parameters (count and share), held-out accuracy, size on disk.
+
+    Accuracy is printed as ≈0.75: it varies by machine (hfcourse.display.approx).
 
     Introduced in lesson 7.
     """

@@ -11,7 +11,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from hfcourse.paths import course_hub_home, manifest_path
@@ -33,7 +33,7 @@ OFFLINE_FLAGS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"
 CACHE_VARS = ("HF_HOME", "HF_HUB_CACHE", "HF_DATASETS_CACHE", "HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_CACHE")
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """Where models, datasets and metrics come from.
 
     Introduced in lesson 1.

@@ -53,10 +53,15 @@ def epoch_cost_table(baseline: EpochCost, *others: EpochCost) -> str:
     """
     rows = [f"{'':34}{'positions':>10}{'padding':>9}{'share':>7}   time"]
     for cost in (baseline, *others):
-        rows.append(f"{cost.name:34}{cost.positions:>10,}{cost.padding:>9,}{cost.padding_share:>7.0%}   {cost.seconds:.1f} s (measured)")
+        rows.append(
+            f"{cost.name:34}{cost.positions:>10,}{cost.padding:>9,}{cost.padding_share:>7.0%}   {cost.seconds:.1f} s "
+            "(measured)"
+        )
     for cost in others:
-        rows.append(f"{cost.name}: {baseline.positions / cost.positions:.2f}x fewer positions, "
-                    f"{baseline.seconds / cost.seconds:.1f}x (measured) faster than {baseline.name}")
+        rows.append(
+            f"{cost.name}: {baseline.positions / cost.positions:.2f}x fewer positions, "
+            f"{baseline.seconds / cost.seconds:.1f}x (measured) faster than {baseline.name}"
+        )
     return "\n".join(rows)
 
 

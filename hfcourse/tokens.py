@@ -12,7 +12,12 @@ _STYLE = {
     "special": "background:#ede9fe;border:1px solid #a78bfa;font-weight:bold",
     "padding": "background:#f3f4f6;border:1px dotted #d1d5db;color:#9ca3af",
 }
-_LEGEND = (("word", "start of a word"), ("piece", "word piece (continues a word)"), ("special", "special token"), ("padding", "padding (mask 0)"))
+_LEGEND = (
+    ("word", "start of a word"),
+    ("piece", "word piece (continues a word)"),
+    ("special", "special token"),
+    ("padding", "padding (mask 0)"),
+)
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,15 @@ class TokenView:
 
     def _repr_html_(self) -> str:
         def chip(c: Chip) -> str:
-            return (f'<span title="id {c.token_id} ({c.kind})" style="{_STYLE[c.kind]};border-radius:4px;'
-                    f'padding:1px 4px;margin:1px;display:inline-block;font-family:monospace">{html.escape(c.token)}</span>')
+            return (
+                f'<span title="id {c.token_id} ({c.kind})" style="{_STYLE[c.kind]};border-radius:4px;'
+                f'padding:1px 4px;margin:1px;display:inline-block;font-family:monospace">{html.escape(c.token)}</span>'
+            )
 
-        legend = " ".join(f'<span style="{_STYLE[k]};border-radius:4px;padding:0 4px;font-size:small">{label}</span>' for k, label in _LEGEND)
+        legend = " ".join(
+            f'<span style="{_STYLE[k]};border-radius:4px;padding:0 4px;font-size:small">{label}</span>'
+            for k, label in _LEGEND
+        )
         body = "".join(f'<div style="margin:2px 0">{"".join(chip(c) for c in row)}</div>' for row in self.rows)
         return f"<div>{body}<div style='margin-top:4px'>{legend}</div></div>"
 
@@ -83,4 +93,6 @@ def show_tokens(tokenizer: Any, encoding: Any) -> TokenView:
     masks = masks.tolist() if hasattr(masks, "tolist") else masks
     if masks is not None and masks and isinstance(masks[0], int):
         masks = [masks]
-    return TokenView([chips(tokenizer, ids, masks[i] if masks is not None else None) for i, ids in enumerate(input_ids)])
+    return TokenView(
+        [chips(tokenizer, ids, masks[i] if masks is not None else None) for i, ids in enumerate(input_ids)]
+    )

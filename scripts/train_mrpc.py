@@ -118,11 +118,15 @@ def main(argv: list[str] | None = None) -> None:
         if distributed:
             torch.distributed.all_gather_object(digests, weights_digest(trainer.model))
     if trainer.is_world_process_zero():
-        print(f"{args.world_size} process(es), {args.per_device_train_batch_size} rows per process per step, "
-              f"{result.global_step} optimizer steps")
+        print(
+            f"{args.world_size} process(es), {args.per_device_train_batch_size} rows per process per step, "
+            f"{result.global_step} optimizer steps"
+        )
         if distributed:
             print(f"the {args.world_size} replicas end with identical weights: {len(set(digests)) == 1}")
-        print(f"validation accuracy {approx(metrics['eval_accuracy'])}, F1 {approx(metrics['eval_f1'])}")  # vary by CPU
+        print(
+            f"validation accuracy {approx(metrics['eval_accuracy'])}, F1 {approx(metrics['eval_f1'])}"
+        )  # vary by CPU
 
 
 if __name__ == "__main__":

@@ -106,14 +106,18 @@ class Classifier:
         generator = torch.Generator().manual_seed(options.seed)
         self.sampler = (
             DistributedSampler(data["train"], shuffle=True, seed=options.seed)
-            if self.distributed else RandomSampler(data["train"], generator=generator)
+            if self.distributed
+            else RandomSampler(data["train"], generator=generator)
         )
-        self.train_loader = DataLoader(data["train"], batch_size=options.batch_size, sampler=self.sampler, collate_fn=collator)
+        self.train_loader = DataLoader(
+            data["train"], batch_size=options.batch_size, sampler=self.sampler, collate_fn=collator
+        )
         self.eval_loaders = {
             split: DataLoader(data[split], batch_size=64, collate_fn=collator) for split in ("validation", "test")
         }
         self.optimizer = torch.optim.AdamW(
-            [p for p in self.model.parameters() if p.requires_grad], lr=options.lr  # the lr actually wired
+            [p for p in self.model.parameters() if p.requires_grad],
+            lr=options.lr,  # the lr actually wired
         )
         steps = options.epochs * len(self.train_loader)
         self.scheduler = get_scheduler(
@@ -132,10 +136,20 @@ class Classifier:
 
     def _datasets(self) -> DatasetDict:
         raw = load_dataset("SetFit/sst5")
-        sizes = {"train": self.options.train_rows, "validation": self.options.eval_rows, "test": self.options.eval_rows}
-        raw = DatasetDict({split: raw[split].select(range(min(n, len(raw[split])) if n else len(raw[split]))) for split, n in sizes.items()})
+        sizes = {
+            "train": self.options.train_rows,
+            "validation": self.options.eval_rows,
+            "test": self.options.eval_rows,
+        }
+        raw = DatasetDict(
+            {
+                split: raw[split].select(range(min(n, len(raw[split])) if n else len(raw[split])))
+                for split, n in sizes.items()
+            }
+        )
         tokenized = raw.map(
-            lambda batch: self.tokenizer(batch["text"], truncation=True, max_length=self.options.max_length), batched=True
+            lambda batch: self.tokenizer(batch["text"], truncation=True, max_length=self.options.max_length),
+            batched=True,
         )
         tokenized = tokenized.remove_columns(["text", "label_text"]).rename_column("label", "labels")
         tokenized.set_format("torch")
@@ -188,7 +202,9 @@ def main(argv: list[str] | None = None) -> None:
     options = parse_options(argv)
     classifier = Classifier(options)
     world = dist.get_world_size() if classifier.distributed else 1
-    classifier.log(f"{world} process(es) on {classifier.device.type}, {len(classifier.train_loader)} steps per epoch each")
+    classifier.log(
+        f"{world} process(es) on {classifier.device.type}, {len(classifier.train_loader)} steps per epoch each"
+    )
     test_accuracy = classifier.fit()
     classifier.log(f"test accuracy with the best weights: {test_accuracy:.2f}")
     if options.save_rank_weights:

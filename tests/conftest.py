@@ -34,7 +34,9 @@ def run_python(code: str, env: dict[str, str] | None = None, timeout: float = 12
     inherited = ("HF_", "HUGGINGFACE_", "TRANSFORMERS_OFFLINE", "TRANSFORMERS_CACHE", "HFCOURSE_MODE")
     full_env = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO
+    )
 
 
 def solve(exercise: Exercise, **lesson_names: object) -> object:

@@ -1,4 +1,5 @@
-"""hfcourse.hfcache.writer.import_folder lays files out exactly as huggingface_hub does, and refuses bad input cleanly."""
+"""hfcourse.hfcache.writer.import_folder lays files out exactly as huggingface_hub does, and refuses bad input
+cleanly."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("source") / "tiny-bert"
     result = run_python(
         "from transformers import BertConfig, BertModel; import torch; torch.manual_seed(0)\n"
-        "config = BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=1, num_attention_heads=2, intermediate_size=16)\n"
+        "config = BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=1, num_attention_heads=2, "
+        "intermediate_size=16)\n"
         f"BertModel(config).save_pretrained({str(folder)!r})"
     )
     assert result.returncode == 0, result.stderr
@@ -34,7 +36,9 @@ def test_blobs_are_named_by_git_sha1_or_lfs_sha256(tiny_model: Path, tmp_path: P
     cache = tmp_path / "hub"
     snapshot = import_folder(tiny_model, "course/tiny-bert", cache)
     blobs = {p.name for p in (cache / "models--course--tiny-bert" / "blobs").iterdir()}
-    git_sha1 = subprocess.run(["git", "hash-object", str(tiny_model / "config.json")], capture_output=True, text=True).stdout.strip()
+    git_sha1 = subprocess.run(
+        ["git", "hash-object", str(tiny_model / "config.json")], capture_output=True, text=True
+    ).stdout.strip()
     assert blobs == {git_sha1, sha256_file(tiny_model / "model.safetensors")}
     assert git_blob_sha1(tiny_model / "config.json") == git_sha1
     link = snapshot / "model.safetensors"
@@ -55,22 +59,40 @@ def test_commit_hash_is_a_real_git_commit_of_the_tree(tmp_path: Path) -> None:
     (folder / "README.md").write_text("hello\n")
     (folder / "sub" / "a.json").write_text("{}\n")
     snapshot = import_folder(folder, "course/plain", tmp_path / "hub", message="a message")
-    git = lambda *args: subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     git("init", "-q")
     git("add", ".")
     tree = git("write-tree")
-    identity = {"GIT_AUTHOR_NAME": "hfcourse", "GIT_AUTHOR_EMAIL": "course-hub@hfcourse.invalid", "GIT_AUTHOR_DATE": "1700000000 +0000"}
+    identity = {
+        "GIT_AUTHOR_NAME": "hfcourse",
+        "GIT_AUTHOR_EMAIL": "course-hub@hfcourse.invalid",
+        "GIT_AUTHOR_DATE": "1700000000 +0000",
+    }
     identity |= {k.replace("AUTHOR", "COMMITTER"): v for k, v in identity.items()}
-    commit = subprocess.run(["git", "-C", str(folder), "commit-tree", tree, "-m", "a message"], capture_output=True, text=True,
-                            env={**os.environ, **identity}, check=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(folder), "commit-tree", tree, "-m", "a message"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **identity},
+        check=True,
+    ).stdout.strip()
     assert snapshot.name == commit
 
 
 def test_importing_twice_changes_nothing(tiny_model: Path, tmp_path: Path) -> None:
     first = import_folder(tiny_model, "course/tiny-bert", tmp_path)
-    before = sorted((p.relative_to(tmp_path), p.lstat().st_mtime_ns) for p in tmp_path.rglob("*") if ".locks" not in p.parts)
+    before = sorted(
+        (p.relative_to(tmp_path), p.lstat().st_mtime_ns) for p in tmp_path.rglob("*") if ".locks" not in p.parts
+    )
     second = import_folder(tiny_model, "course/tiny-bert", tmp_path)
-    after = sorted((p.relative_to(tmp_path), p.lstat().st_mtime_ns) for p in tmp_path.rglob("*") if ".locks" not in p.parts)
+    after = sorted(
+        (p.relative_to(tmp_path), p.lstat().st_mtime_ns) for p in tmp_path.rglob("*") if ".locks" not in p.parts
+    )
     assert first == second
     assert [path for path, _ in before] == [path for path, _ in after]
     blobs = [(path, mtime) for path, mtime in before if "blobs" in path.parts]
@@ -100,7 +122,9 @@ def test_imported_repo_loads_offline_by_repo_id_and_scans_clean(tiny_model: Path
         ("course/tiny", {"refs": ("../main",)}, "not a valid ref"),
     ],
 )
-def test_bad_arguments_are_refused_and_the_cache_untouched(tiny_model: Path, tmp_path: Path, repo_id: str, options: dict, message: str) -> None:
+def test_bad_arguments_are_refused_and_the_cache_untouched(
+    tiny_model: Path, tmp_path: Path, repo_id: str, options: dict, message: str
+) -> None:
     cache = tmp_path / "hub"
     with pytest.raises(CacheError, match=message):
         import_folder(tiny_model, repo_id, cache, **options)
@@ -151,12 +175,17 @@ def test_a_file_changed_while_the_import_waits_for_the_lock_is_stored_as_it_is_t
     folder = make_folder(tmp_path / "repo", {"a.txt": b"before\n"})
     cache = tmp_path / "hub"
     (cache / ".locks").mkdir(parents=True)
-    waiting = ("import filelock, sys\noriginal = filelock.FileLock.acquire\n"
-               "def acquire(self, *args, **kwargs):\n    print('waiting', flush=True)\n    return original(self, *args, **kwargs)\n"
-               "filelock.FileLock.acquire = acquire\nfrom hfcourse.hfcache.writer import import_folder\n"
-               f"print(import_folder({str(folder)!r}, 'course/raced', {str(cache)!r}))")
+    waiting = (
+        "import filelock, sys\noriginal = filelock.FileLock.acquire\n"
+        "def acquire(self, *args, **kwargs):\n    print('waiting', flush=True)\n    return original(self, *args, "
+        "**kwargs)\n"
+        "filelock.FileLock.acquire = acquire\nfrom hfcourse.hfcache.writer import import_folder\n"
+        f"print(import_folder({str(folder)!r}, 'course/raced', {str(cache)!r}))"
+    )
     with FileLock(str(cache / ".locks" / "models--course--raced.import.lock")):
-        child = subprocess.Popen([sys.executable, "-c", waiting], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", waiting], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         assert child.stdout.readline() == "waiting\n"
         (folder / "a.txt").write_bytes(b"after, and longer\n")
     out, err = child.communicate(timeout=60)
@@ -165,7 +194,9 @@ def test_a_file_changed_while_the_import_waits_for_the_lock_is_stored_as_it_is_t
     assert verify(cache) == []
 
 
-def test_a_file_that_changes_while_it_is_copied_is_refused_and_no_blob_is_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_changes_while_it_is_copied_is_refused_and_no_blob_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = make_folder(tmp_path / "repo", {"a.txt": b"before\n", "b.txt": b"steady\n"})
     describe = hfcourse.hfcache.writer._describe
 
@@ -191,7 +222,9 @@ def test_a_file_that_changes_while_it_is_copied_is_refused_and_no_blob_is_left(t
     ],
     ids=["dangling-link", "link-to-folder", "link-loop", "fifo"],
 )
-def test_what_cannot_be_imported_is_refused_not_skipped(tmp_path: Path, make: Callable[[Path], None], message: str) -> None:
+def test_what_cannot_be_imported_is_refused_not_skipped(
+    tmp_path: Path, make: Callable[[Path], None], message: str
+) -> None:
     folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "sub/b.txt": b"b\n"})
     make(folder)
     with pytest.raises(CacheError, match=message):
@@ -216,8 +249,33 @@ def test_names_a_repo_cannot_hold_are_refused(tmp_path: Path, name: str) -> None
     assert "\n" not in str(refused.value)
 
 
-@pytest.mark.parametrize("ref", [".", "..", ".hidden", "a/.b", "v1.lock", "a b", "a~1", "a^", "a:b", "a?", "a*", "a[0]",
-                                 "a\\b", "@", "a@{1}", "a//b", "a/", "a.", "/a", "", "x" * 256, os.fsdecode(b"\xff")])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        ".",
+        "..",
+        ".hidden",
+        "a/.b",
+        "v1.lock",
+        "a b",
+        "a~1",
+        "a^",
+        "a:b",
+        "a?",
+        "a*",
+        "a[0]",
+        "a\\b",
+        "@",
+        "a@{1}",
+        "a//b",
+        "a/",
+        "a.",
+        "/a",
+        "",
+        "x" * 256,
+        os.fsdecode(b"\xff"),
+    ],
+)
 def test_ref_names_git_refuses_are_refused(tmp_path: Path, ref: str) -> None:
     folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n"})
     with pytest.raises(CacheError, match="is not a valid ref name"):
@@ -249,10 +307,27 @@ def test_a_full_disk_leaves_no_temporary_file_and_says_what_to_do(tmp_path: Path
     """`ulimit -f` stands in for a full disk: the write fails halfway through a blob."""
     folder = make_folder(tmp_path / "repo", {"small.txt": b"a\n", "big.bin": os.urandom(300_000)})
     cache = tmp_path / "hub"
-    code = ("import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
-            "from hfcourse.cli import main\nsys.exit(main(sys.argv[1:]))")
-    done = subprocess.run([sys.executable, "-c", code, "cache", "import", str(folder), "--repo-id", "course/full", "--cache-dir", str(cache)],
-                          capture_output=True, text=True, timeout=60)
+    code = (
+        "import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
+        "from hfcourse.cli import main\nsys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "cache",
+            "import",
+            str(folder),
+            "--repo-id",
+            "course/full",
+            "--cache-dir",
+            str(cache),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.count("\n") == 1 and "File too large" in done.stderr and "ulimit -f" in done.stderr
     assert leftovers(cache) == []
@@ -329,12 +404,14 @@ def test_after_a_kill_during_a_copy_verify_names_the_leftover_and_a_reimport_rem
 
     folder = make_folder(tmp_path / "repo", {"a.txt": b"a\n", "weights.bin": os.urandom(50_000)})
     cache = tmp_path / "hub"
-    stalled = ("import sys, time\nimport hfcourse.hfcache.writer as cache\npump = cache.pump\n"
-               "def stall(stream, digests, sink=None):\n"
-               "    if sink is not None:\n"
-               "        sink.write(stream.read(1000)); sink.flush(); print('copying', flush=True); time.sleep(600)\n"
-               "    return pump(stream, digests, sink)\n"
-               f"cache.pump = stall\ncache.import_folder({str(folder)!r}, 'course/killed', {str(cache)!r})")
+    stalled = (
+        "import sys, time\nimport hfcourse.hfcache.writer as cache\npump = cache.pump\n"
+        "def stall(stream, digests, sink=None):\n"
+        "    if sink is not None:\n"
+        "        sink.write(stream.read(1000)); sink.flush(); print('copying', flush=True); time.sleep(600)\n"
+        "    return pump(stream, digests, sink)\n"
+        f"cache.pump = stall\ncache.import_folder({str(folder)!r}, 'course/killed', {str(cache)!r})"
+    )
     child = subprocess.Popen([sys.executable, "-c", stalled], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline() == "copying\n"
@@ -342,7 +419,10 @@ def test_after_a_kill_during_a_copy_verify_names_the_leftover_and_a_reimport_rem
         child.send_signal(signal.SIGKILL)
         child.wait()
     (leftover,) = leftovers(cache)
-    assert f"models--course--killed/blobs/{leftover} is a temporary file left by an import that stopped" in verify(cache)[0]
+    assert (
+        f"models--course--killed/blobs/{leftover} is a temporary file left by an import that stopped"
+        in verify(cache)[0]
+    )
     snapshot = import_folder(folder, "course/killed", cache)
     assert leftovers(cache) == [] and verify(cache) == []
     assert (snapshot / "weights.bin").read_bytes() == (folder / "weights.bin").read_bytes()

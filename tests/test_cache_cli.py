@@ -8,8 +8,8 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -30,10 +30,14 @@ def tiny_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real tiny BERT and its WordPiece tokenizer, saved with save_pretrained (config, weights, tokenizer files)."""
     folder = tmp_path_factory.mktemp("source") / "tiny-bert"
     vocab = tmp_path_factory.mktemp("vocab") / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cache", "works", "offline", "hello", "world"]) + "\n")
+    vocab.write_text(
+        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cache", "works", "offline", "hello", "world"])
+        + "\n"
+    )
     result = run_python(
         "from transformers import BertConfig, BertModel, BertTokenizerFast; import torch; torch.manual_seed(0)\n"
-        "config = BertConfig(vocab_size=11, hidden_size=8, num_hidden_layers=1, num_attention_heads=2, intermediate_size=16)\n"
+        "config = BertConfig(vocab_size=11, hidden_size=8, num_hidden_layers=1, num_attention_heads=2, "
+        "intermediate_size=16)\n"
         f"BertModel(config).save_pretrained({str(folder)!r})\n"
         f"BertTokenizerFast(vocab_file={str(vocab)!r}).save_pretrained({str(folder)!r})"
     )
@@ -79,9 +83,24 @@ def snapshot_dir(cache: Path) -> Path:
 # --- import ---------------------------------------------------------------------------------------------------
 
 
-def test_import_prints_the_snapshot_and_verify_says_ok(tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_prints_the_snapshot_and_verify_says_ok(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cache = tmp_path / "hub"
-    status, out, err = cli(capsys, "cache", "import", tiny_repo, "--repo-id", REPO_ID, "--cache-dir", cache, "--ref", "main", "--ref", "abc1234")
+    status, out, err = cli(
+        capsys,
+        "cache",
+        "import",
+        tiny_repo,
+        "--repo-id",
+        REPO_ID,
+        "--cache-dir",
+        cache,
+        "--ref",
+        "main",
+        "--ref",
+        "abc1234",
+    )
     assert (status, err) == (0, "")
     snapshot = Path(out.strip())
     assert snapshot.parent == cache / REPO_DIR / "snapshots" and snapshot.is_dir()
@@ -89,10 +108,16 @@ def test_import_prints_the_snapshot_and_verify_says_ok(tiny_repo: Path, tmp_path
     assert (cache / REPO_DIR / "refs" / "abc1234").read_bytes() == snapshot.name.encode()
     files = len(list(tiny_repo.iterdir()))
     assert cli(capsys, "cache", "verify", "--cache-dir", cache) == (0, f"OK: 1 repos, {files} blobs verified\n", "")
-    assert cli(capsys, "cache", "verify", REPO_ID, "--cache-dir", cache) == (0, f"OK: 1 repos, {files} blobs verified\n", "")
+    assert cli(capsys, "cache", "verify", REPO_ID, "--cache-dir", cache) == (
+        0,
+        f"OK: 1 repos, {files} blobs verified\n",
+        "",
+    )
 
 
-def test_import_with_a_given_revision_is_idempotent(tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_with_a_given_revision_is_idempotent(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cache, commit = tmp_path / "hub", "0123456789abcdef0123456789abcdef01234567"
     args = ("cache", "import", tiny_repo, "--repo-id", REPO_ID, "--revision", commit, "--cache-dir", cache)
     assert cli(capsys, *args) == (0, f"{cache / REPO_DIR / 'snapshots' / commit}\n", "")
@@ -139,12 +164,27 @@ def _args(*extra: str) -> Callable[[Path, Path], list[str]]:
         (_empty, "holds no files"),
         (_link_outside, "links outside"),
     ],
-    ids=["spaces", "dotdot-id", "three-parts", "non-hex-revision", "z-revision", "short-revision", "long-revision",
-         "ref-escape", "missing-folder", "empty-folder", "link-outside"],
+    ids=[
+        "spaces",
+        "dotdot-id",
+        "three-parts",
+        "non-hex-revision",
+        "z-revision",
+        "short-revision",
+        "long-revision",
+        "ref-escape",
+        "missing-folder",
+        "empty-folder",
+        "link-outside",
+    ],
 )
 def test_bad_input_is_one_clear_line_and_leaves_the_cache_untouched(
-    tiny_repo: Path, cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    make_args: Callable[[Path, Path], list[str]], message: str,
+    tiny_repo: Path,
+    cache: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_args: Callable[[Path, Path], list[str]],
+    message: str,
 ) -> None:
     args = ["cache", "import", *make_args(tiny_repo, tmp_path), "--cache-dir", str(cache)]
     before = state(cache)
@@ -154,28 +194,64 @@ def test_bad_input_is_one_clear_line_and_leaves_the_cache_untouched(
     assert state(cache) == before
 
 
-def test_a_bad_repo_type_is_refused_by_the_parser(tiny_repo: Path, cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_repo_type_is_refused_by_the_parser(
+    tiny_repo: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = state(cache)
     with pytest.raises(SystemExit) as exit_:
-        main(["cache", "import", str(tiny_repo), "--repo-id", REPO_ID, "--repo-type", "weights", "--cache-dir", str(cache)])
+        main(
+            [
+                "cache",
+                "import",
+                str(tiny_repo),
+                "--repo-id",
+                REPO_ID,
+                "--repo-type",
+                "weights",
+                "--cache-dir",
+                str(cache),
+            ]
+        )
     assert exit_.value.code == 2 and "invalid choice: 'weights'" in capsys.readouterr().err
     assert state(cache) == before
 
 
-@pytest.mark.parametrize("name", ["../config.json", "sub/../../config.json", "/etc/passwd", "C:\\config.json", "..\\config.json", "", "./a", "a//b"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../config.json",
+        "sub/../../config.json",
+        "/etc/passwd",
+        "C:\\config.json",
+        "..\\config.json",
+        "",
+        "./a",
+        "a//b",
+    ],
+)
 def test_repo_paths_that_leave_the_repo_folder_are_refused(name: str) -> None:
     with pytest.raises(CacheError, match="outside the repo folder|not a normalised|empty"):
         repo_path(name)
 
 
 def test_repo_paths_inside_the_repo_are_kept() -> None:
-    assert [repo_path(name) for name in ("config.json", "onnx/model.onnx", "a..b/c")] == ["config.json", "onnx/model.onnx", "a..b/c"]
+    assert [repo_path(name) for name in ("config.json", "onnx/model.onnx", "a..b/c")] == [
+        "config.json",
+        "onnx/model.onnx",
+        "a..b/c",
+    ]
 
 
-def test_import_refuses_an_escaping_file_name_before_writing(tiny_repo: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_refuses_an_escaping_file_name_before_writing(
+    tiny_repo: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A folder walk cannot yield `..`; a listing that did (say, from an archive) must still not write outside."""
     walked = hfcourse.hfcache.writer.source_files(tiny_repo)
-    monkeypatch.setattr(hfcourse.hfcache.writer, "source_files", lambda folder: [*walked, ("../../escaped.json", tiny_repo / "config.json")])
+    monkeypatch.setattr(
+        hfcourse.hfcache.writer,
+        "source_files",
+        lambda folder: [*walked, ("../../escaped.json", tiny_repo / "config.json")],
+    )
     before = state(cache.parent)
     with pytest.raises(CacheError, match="outside the repo folder"):
         import_folder(tiny_repo, REPO_ID, cache, revision="1" * 40)
@@ -207,15 +283,19 @@ def test_verify_finds_a_dangling_link(cache: Path, capsys: pytest.CaptureFixture
     assert out.count("\n") == 2  # the summary line and one problem
 
 
-def test_verify_finds_a_ref_to_a_missing_snapshot_and_a_ref_with_a_newline(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_finds_a_ref_to_a_missing_snapshot_and_a_ref_with_a_newline(
+    cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     refs = cache / REPO_DIR / "refs"
     commit = (refs / "main").read_text()
     (refs / "main").write_text("f" * 40)
     (refs / "v1").write_text(commit + "\n")
     status, out, _ = cli(capsys, "cache", "verify", "--cache-dir", cache)
     assert status == 1
-    assert f"1. {REPO_DIR}/refs/main names commit {'f' * 40}, but {REPO_DIR}/snapshots/{'f' * 40} does not exist." in out
-    assert f"2. {REPO_DIR}/refs/v1 holds \"{commit}\\n\": a ref must hold the commit with no newline" in out
+    assert (
+        f"1. {REPO_DIR}/refs/main names commit {'f' * 40}, but {REPO_DIR}/snapshots/{'f' * 40} does not exist." in out
+    )
+    assert f'2. {REPO_DIR}/refs/v1 holds "{commit}\\n": a ref must hold the commit with no newline' in out
     assert "3." not in out
 
 
@@ -227,7 +307,10 @@ def test_verify_finds_links_out_of_the_repo_and_misnamed_blobs(cache: Path) -> N
     link.symlink_to(os.path.relpath(outside, link.parent))
     (cache / REPO_DIR / "blobs" / "not-a-hash").write_text("?")
     problems = verify(cache)
-    assert [problem.split(" ")[0] for problem in problems] == [f"{REPO_DIR}/blobs/not-a-hash:", link.relative_to(cache).as_posix()]
+    assert [problem.split(" ")[0] for problem in problems] == [
+        f"{REPO_DIR}/blobs/not-a-hash:",
+        link.relative_to(cache).as_posix(),
+    ]
     assert "links outside its repo folder" in problems[1]
 
 
@@ -255,7 +338,9 @@ def test_verify_one_repo_ignores_the_others(tiny_repo: Path, cache: Path) -> Non
 
 
 @pytest.mark.parametrize("command", ["verify", "tree"])
-def test_a_missing_repo_or_cache_names_what_is_there(cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+def test_a_missing_repo_or_cache_names_what_is_there(
+    cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     status, out, err = cli(capsys, "cache", command, "course/absent", "--cache-dir", cache)
     assert (status, out) == (2, "")
     assert "model repo 'course/absent' is not in the cache" in err and f"it holds {REPO_ID}" in err
@@ -275,7 +360,10 @@ def _import_repeatedly(source: str, cache: str, barrier: multiprocessing.synchro
 def test_concurrent_imports_of_one_repo_end_healthy(tiny_repo: Path, tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
-    workers = [context.Process(target=_import_repeatedly, args=(str(tiny_repo), str(tmp_path / "hub"), barrier)) for _ in range(2)]
+    workers = [
+        context.Process(target=_import_repeatedly, args=(str(tiny_repo), str(tmp_path / "hub"), barrier))
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -288,7 +376,9 @@ def test_concurrent_imports_of_one_repo_end_healthy(tiny_repo: Path, tmp_path: P
     assert leftovers == []  # no temporary files left behind
 
 
-def test_copies_stand_in_for_links_where_symlinks_fail(tiny_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copies_stand_in_for_links_where_symlinks_fail(
+    tiny_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from huggingface_hub import scan_cache_dir
 
     def no_symlinks(*args: object, **kwargs: object) -> None:
@@ -301,7 +391,9 @@ def test_copies_stand_in_for_links_where_symlinks_fail(tiny_repo: Path, tmp_path
         assert not copy.is_symlink() and copy.read_bytes() == source.read_bytes()
     assert verify(tmp_path / "hub") == []
     assert scan_cache_dir(tmp_path / "hub").warnings == []
-    assert f"config.json  (copy, {(tiny_repo / 'config.json').stat().st_size} B)" in tree(REPO_ID, cache_dir=tmp_path / "hub")
+    assert f"config.json  (copy, {(tiny_repo / 'config.json').stat().st_size} B)" in tree(
+        REPO_ID, cache_dir=tmp_path / "hub"
+    )
 
 
 # --- tree -----------------------------------------------------------------------------------------------------
@@ -315,19 +407,21 @@ def test_tree_draws_refs_blobs_and_links(tmp_path: Path, capsys: pytest.CaptureF
     snapshot = import_folder(folder, "course/drawn", tmp_path / "hub", refs=("main", "v1.0"))
     config, onnx = git_blob_sha1(folder / "config.json"), sha256_file(folder / "onnx" / "model.onnx")
     blobs = sorted([(config, "9 B"), (onnx, "2.5 kB")])
-    expected = "\n".join([
-        "models--course--drawn/",
-        "├── blobs/",
-        f"│   ├── {blobs[0][0][:10]}…  {blobs[0][1]}",
-        f"│   └── {blobs[1][0][:10]}…  {blobs[1][1]}",
-        "├── refs/",
-        f'│   ├── main  "{snapshot.name}"',
-        f'│   └── v1.0  "{snapshot.name}"',
-        "└── snapshots/",
-        f"    └── {snapshot.name}/",
-        f"        ├── config.json -> ../../blobs/{config[:10]}…",
-        f"        └── onnx/model.onnx -> ../../../blobs/{onnx[:10]}…",
-    ])
+    expected = "\n".join(
+        [
+            "models--course--drawn/",
+            "├── blobs/",
+            f"│   ├── {blobs[0][0][:10]}…  {blobs[0][1]}",
+            f"│   └── {blobs[1][0][:10]}…  {blobs[1][1]}",
+            "├── refs/",
+            f'│   ├── main  "{snapshot.name}"',
+            f'│   └── v1.0  "{snapshot.name}"',
+            "└── snapshots/",
+            f"    └── {snapshot.name}/",
+            f"        ├── config.json -> ../../blobs/{config[:10]}…",
+            f"        └── onnx/model.onnx -> ../../../blobs/{onnx[:10]}…",
+        ]
+    )
     assert tree("course/drawn", cache_dir=tmp_path / "hub") == expected
     assert cli(capsys, "cache", "tree", "course/drawn", "--cache-dir", tmp_path / "hub") == (0, expected + "\n", "")
     whole = tree("course/drawn", cache_dir=tmp_path / "hub", short=False)
@@ -339,7 +433,7 @@ def test_tree_marks_missing_blobs_and_newlines_in_refs(cache: Path) -> None:
     (snapshot / "config.json").resolve().unlink()
     (cache / REPO_DIR / "refs" / "main").write_text(snapshot.name + "\n")
     drawn = tree(REPO_ID, cache_dir=cache)
-    assert f'main  {json.dumps(snapshot.name + chr(10))}  (trailing whitespace!)' in drawn
+    assert f"main  {json.dumps(snapshot.name + chr(10))}  (trailing whitespace!)" in drawn
     assert [line for line in drawn.splitlines() if "config.json" in line][0].endswith("…  (missing!)")
 
 
@@ -349,12 +443,17 @@ def test_tree_marks_missing_blobs_and_newlines_in_refs(cache: Path) -> None:
 def test_import_then_from_pretrained_and_pipeline_offline_by_repo_id(tiny_repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "hub"
     script = Path(sys.executable).with_name("hfcourse")  # the installed console script
-    imported = subprocess.run([str(script), "cache", "import", str(tiny_repo), "--repo-id", REPO_ID, "--cache-dir", str(cache)],
-                              capture_output=True, text=True, timeout=60)
+    imported = subprocess.run(
+        [str(script), "cache", "import", str(tiny_repo), "--repo-id", REPO_ID, "--cache-dir", str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert imported.returncode == 0, imported.stderr
     snapshot = Path(imported.stdout.strip())
     result = run_python(
-        "import torch; from transformers import AutoModel, BertModel, pipeline; from huggingface_hub import scan_cache_dir\n"
+        "import torch; from transformers import AutoModel, BertModel, pipeline; from huggingface_hub import "
+        "scan_cache_dir\n"
         f"model = AutoModel.from_pretrained({REPO_ID!r})\n"
         f"source = BertModel.from_pretrained({str(tiny_repo)!r})\n"
         "same = all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), source.state_dict().values()))\n"
@@ -371,10 +470,16 @@ def test_import_then_from_pretrained_and_pipeline_offline_by_repo_id(tiny_repo: 
 
 def test_the_console_script_prints_no_traceback(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("hfcourse")
-    result = subprocess.run([str(script), "cache", "import", str(tmp_path), "--repo-id", "bad id", "--cache-dir", str(tmp_path / "hub")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(script), "cache", "import", str(tmp_path), "--repo-id", "bad id", "--cache-dir", str(tmp_path / "hub")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "not a valid repo id" in result.stderr
+    assert (
+        result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "not a valid repo id" in result.stderr
+    )
     assert not (tmp_path / "hub").exists()
 
 
@@ -383,7 +488,11 @@ def test_the_console_script_prints_no_traceback(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("reach", ["relative", "through-a-link"])
 def test_verify_names_a_dangling_link_however_the_cache_path_is_given(
-    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], reach: str,
+    cache: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    reach: str,
 ) -> None:
     """A relative HF_HUB_CACHE, or a cache under a linked folder (macOS's /tmp), must not crash the label."""
     link = snapshot_dir(cache) / "config.json"
@@ -425,7 +534,9 @@ def test_verify_tells_an_import_in_progress_from_one_left_behind(cache: Path) ->
         assert verify(cache) == []  # the import that holds the lock is still writing it
 
 
-def test_verify_lists_a_link_loop_and_a_ref_that_is_not_utf8_without_a_traceback(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_lists_a_link_loop_and_a_ref_that_is_not_utf8_without_a_traceback(
+    cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     loop = snapshot_dir(cache) / "config.json"
     loop.unlink()
     loop.symlink_to("config.json")
@@ -455,8 +566,12 @@ def test_tree_draws_a_stray_file_as_a_file(cache: Path) -> None:
     assert f"{REPO_DIR}/snapshots/README is not a folder" in verify(cache)[0]
 
 
-def test_a_ref_named_dot_is_refused_by_the_command(tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = cli(capsys, "cache", "import", tiny_repo, "--repo-id", REPO_ID, "--ref", ".", "--cache-dir", tmp_path / "hub")
+def test_a_ref_named_dot_is_refused_by_the_command(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = cli(
+        capsys, "cache", "import", tiny_repo, "--repo-id", REPO_ID, "--ref", ".", "--cache-dir", tmp_path / "hub"
+    )
     assert (status, out) == (2, "")
     assert err.startswith("hfcourse cache import: error: ref '.' is not a valid ref name") and err.count("\n") == 1
     assert not (tmp_path / "hub").exists()
@@ -468,7 +583,11 @@ def test_a_source_link_loop_is_one_line_from_the_console_script(tmp_path: Path) 
     (folder / "a.txt").write_text("a")
     (folder / "loop").symlink_to("loop")
     script = Path(sys.executable).with_name("hfcourse")
-    result = subprocess.run([str(script), "cache", "import", str(folder), "--repo-id", REPO_ID, "--cache-dir", str(tmp_path / "hub")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(script), "cache", "import", str(folder), "--repo-id", REPO_ID, "--cache-dir", str(tmp_path / "hub")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and "loops back on itself" in result.stderr

@@ -125,7 +125,9 @@ def plant(rng: random.Random, tree: Tree, refusal: str) -> None:
 
 
 def snapshot_contents(snapshot: Path) -> dict[str, bytes]:
-    return {path.relative_to(snapshot).as_posix(): path.read_bytes() for path in snapshot.rglob("*") if not path.is_dir()}
+    return {
+        path.relative_to(snapshot).as_posix(): path.read_bytes() for path in snapshot.rglob("*") if not path.is_dir()
+    }
 
 
 @pytest.fixture(scope="module")

@@ -30,19 +30,27 @@ def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         return []
     setpriv = shutil.which("setpriv")
     if setpriv is None:
-        pytest.skip("running as root without setpriv (util-linux): cannot drop CAP_DAC_OVERRIDE to test unreadable files")
+        pytest.skip(
+            "running as root without setpriv (util-linux): cannot drop CAP_DAC_OVERRIDE to test unreadable files"
+        )
     prefix = [setpriv, f"--inh-caps={_DROP}", f"--bounding-set={_DROP}"]
     locked = tmp_path_factory.mktemp("probe") / "locked"
     locked.mkdir(mode=0)
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(locked)], capture_output=True)
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(locked)], capture_output=True
+    )
     if probe.returncode == 0 or b"PermissionError" not in probe.stderr:
-        pytest.skip(f"setpriv could not drop CAP_DAC_OVERRIDE here: {probe.stderr.decode(errors='replace').strip()[-200:]}")
+        pytest.skip(
+            f"setpriv could not drop CAP_DAC_OVERRIDE here: {probe.stderr.decode(errors='replace').strip()[-200:]}"
+        )
     return prefix
 
 
 def hfcourse(prefix: list[str], *args: str | Path) -> tuple[int, str, str]:
     """`hfcourse ARGS` in a child process run under `prefix`: (exit status, stdout, stderr)."""
-    done = subprocess.run([*prefix, sys.executable, "-m", "hfcourse.cli", *map(str, args)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [*prefix, sys.executable, "-m", "hfcourse.cli", *map(str, args)], capture_output=True, text=True, timeout=60
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -69,13 +77,22 @@ def source(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("sub", "cannot read the folder {folder}/sub (Permission denied): make it readable (chmod u+rx)"),
-    ("sub/vocab.txt", "cannot read {folder}/sub/vocab.txt (Permission denied): make it readable (chmod u+r)"),
-    (".", "cannot read the folder {folder} (Permission denied)"),
-], ids=["subfolder", "file", "whole-folder"])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("sub", "cannot read the folder {folder}/sub (Permission denied): make it readable (chmod u+rx)"),
+        ("sub/vocab.txt", "cannot read {folder}/sub/vocab.txt (Permission denied): make it readable (chmod u+r)"),
+        (".", "cannot read the folder {folder} (Permission denied)"),
+    ],
+    ids=["subfolder", "file", "whole-folder"],
+)
 def test_an_unreadable_folder_or_file_is_refused_not_left_out(
-    unprivileged: list[str], source: Path, tmp_path: Path, locked: list[Path], target: str, message: str,
+    unprivileged: list[str],
+    source: Path,
+    tmp_path: Path,
+    locked: list[Path],
+    target: str,
+    message: str,
 ) -> None:
     cache = tmp_path / "hub"
     import_folder(source, REPO_ID, cache, refs=("v0",))
@@ -88,7 +105,10 @@ def test_an_unreadable_folder_or_file_is_refused_not_left_out(
 
 
 def test_verify_lists_unreadable_blobs_refs_and_folders_and_checks_the_rest(
-    unprivileged: list[str], source: Path, tmp_path: Path, locked: list[Path],
+    unprivileged: list[str],
+    source: Path,
+    tmp_path: Path,
+    locked: list[Path],
 ) -> None:
     cache = tmp_path / "hub"
     snapshot = import_folder(source, REPO_ID, cache, refs=("main", "v1"))
@@ -102,15 +122,22 @@ def test_verify_lists_unreadable_blobs_refs_and_folders_and_checks_the_rest(
     status, out, err = hfcourse(unprivileged, "cache", "verify", "--cache-dir", cache)
     assert (status, err) == (1, "")
     blob = (snapshot / "config.json").resolve().name
-    assert out.splitlines()[4].startswith(f"4. models--course--other/blobs/{other_blob.name} is corrupted: its git blob sha1 is ")
+    assert out.splitlines()[4].startswith(
+        f"4. models--course--other/blobs/{other_blob.name} is corrupted: its git blob sha1 is "
+    )
     assert out.splitlines()[1:4] == [
-        f"1. {REPO_DIR}/blobs/{blob} cannot be read (Permission denied): make it readable, or delete it and import or download the repo again.",
-        f"2. {REPO_DIR}/snapshots/{snapshot.name}/sub cannot be read (Permission denied): make it readable (chmod u+rx) so it can be checked.",
-        f"3. {REPO_DIR}/refs/v1 cannot be read (Permission denied): make it readable, or delete it and import or download the repo again.",
+        f"1. {REPO_DIR}/blobs/{blob} cannot be read (Permission denied): make it readable, or delete it and import or "
+        "download the repo again.",
+        f"2. {REPO_DIR}/snapshots/{snapshot.name}/sub cannot be read (Permission denied): make it readable (chmod "
+        "u+rx) so it can be checked.",
+        f"3. {REPO_DIR}/refs/v1 cannot be read (Permission denied): make it readable, or delete it and import or "
+        "download the repo again.",
     ]
 
 
-def test_tree_says_which_folder_cannot_be_read(unprivileged: list[str], source: Path, tmp_path: Path, locked: list[Path]) -> None:
+def test_tree_says_which_folder_cannot_be_read(
+    unprivileged: list[str], source: Path, tmp_path: Path, locked: list[Path]
+) -> None:
     cache = tmp_path / "hub"
     snapshot = import_folder(source, REPO_ID, cache)
     lock(locked, cache / REPO_DIR / "blobs")

@@ -31,8 +31,12 @@ def test_the_mechanism_reports_unanswered_wrong_and_right(capsys: pytest.Capture
 
 
 def test_a_multiple_choice_shows_its_choices_and_explains_each(capsys: pytest.CaptureFixture[str]) -> None:
-    question = MultipleChoice(title="arithmetic", question="What is 2 + 2?", hint="count", choices=(
-        Choice("3", "One short: count again."), Choice("4", "Two and two make four.", correct=True)))
+    question = MultipleChoice(
+        title="arithmetic",
+        question="What is 2 + 2?",
+        hint="count",
+        choices=(Choice("3", "One short: count again."), Choice("4", "Two and two make four.", correct=True)),
+    )
     question.show()
     assert "  a) 3\n  b) 4\n" in capsys.readouterr().out
     assert question.evaluate("b") == (True, "Correct! Two and two make four.")

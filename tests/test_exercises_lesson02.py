@@ -15,8 +15,10 @@ def lesson_names(offline_hub: Path) -> dict[str, object]:
     """The notebook's `tokenizer` and `classifier`."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    return {"tokenizer": AutoTokenizer.from_pretrained(exercises.CHECKPOINT),
-            "classifier": AutoModelForSequenceClassification.from_pretrained(exercises.CHECKPOINT)}
+    return {
+        "tokenizer": AutoTokenizer.from_pretrained(exercises.CHECKPOINT),
+        "classifier": AutoModelForSequenceClassification.from_pretrained(exercises.CHECKPOINT),
+    }
 
 
 def test_count_padding(lesson_names: dict[str, object]) -> None:

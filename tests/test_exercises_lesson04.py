@@ -24,14 +24,20 @@ def lesson_names(offline_hub: Path) -> dict[str, object]:
         return tokenizer(rows["sentence1"], rows["sentence2"], truncation=True)
 
     tokenized = load_dataset("glue", "mrpc").map(tokenize_function, batched=True)
-    return {"load_dataset": load_dataset, "tokenize_function": tokenize_function,
-            "tokenized_datasets": tokenized.remove_columns(["sentence1", "sentence2", "idx"]),
-            "data_collator": DataCollatorWithPadding(tokenizer)}
+    return {
+        "load_dataset": load_dataset,
+        "tokenize_function": tokenize_function,
+        "tokenized_datasets": tokenized.remove_columns(["sentence1", "sentence2", "idx"]),
+        "data_collator": DataCollatorWithPadding(tokenizer),
+    }
 
 
 def test_longest_pair(lesson_names: dict[str, object]) -> None:
-    right = solve(exercises.longest_pair, load_dataset=lesson_names["load_dataset"],
-                  tokenize_function=lesson_names["tokenize_function"])
+    right = solve(
+        exercises.longest_pair,
+        load_dataset=lesson_names["load_dataset"],
+        tokenize_function=lesson_names["tokenize_function"],
+    )
     assert exercises.longest_pair.evaluate(right) == (True, "Correct!")
     pairs, firsts, words = exercises._lengths("test")
     assert "both sentences" in feedback(exercises.longest_pair, max(firsts))
@@ -40,8 +46,11 @@ def test_longest_pair(lesson_names: dict[str, object]) -> None:
 
 
 def test_batch_shape(lesson_names: dict[str, object]) -> None:
-    right = solve(exercises.batch_shape, tokenized_datasets=lesson_names["tokenized_datasets"],
-                  data_collator=lesson_names["data_collator"])
+    right = solve(
+        exercises.batch_shape,
+        tokenized_datasets=lesson_names["tokenized_datasets"],
+        data_collator=lesson_names["data_collator"],
+    )
     assert exercises.batch_shape.evaluate(right) == (True, "Correct!")
     assert "fixed padding" in feedback(exercises.batch_shape, (5, 128))
     assert "first 5 rows" in feedback(exercises.batch_shape, (16, right[1]))

@@ -13,7 +13,9 @@ from tests.conftest import feedback, solve
 
 
 @pytest.mark.parametrize("exercise", [exercises.training_arguments, exercises.compute_metrics, exercises.head_only])
-def test_solutions_pass(offline_hub: Path, exercise: Exercise, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_solutions_pass(
+    offline_hub: Path, exercise: Exercise, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # TrainingArguments' output folder lands here
     assert exercise.evaluate(solve(exercise)) == (True, "Correct!")
 
@@ -28,7 +30,9 @@ def test_training_arguments_feedback(tmp_path: Path) -> None:
     assert "eval_strategy='epoch'" in feedback(exercises.training_arguments, arguments(eval_strategy="no"))
     assert "report_to='none'" in feedback(exercises.training_arguments, arguments(report_to="wandb"))
     assert "asks for 7" in feedback(exercises.training_arguments, arguments(seed=42))
-    assert "should be a TrainingArguments; you gave a dict" in feedback(exercises.training_arguments, {"eval_strategy": "epoch"})
+    assert "should be a TrainingArguments; you gave a dict" in feedback(
+        exercises.training_arguments, {"eval_strategy": "epoch"}
+    )
 
 
 def test_compute_metrics_feedback() -> None:
@@ -41,7 +45,9 @@ def test_compute_metrics_feedback() -> None:
         return metric.compute(predictions=prediction.predictions, references=prediction.label_ids)
 
     def wrong_axis(prediction: object) -> object:
-        return metric.compute(predictions=np.argmax(prediction.predictions, axis=0).tolist() * 2, references=prediction.label_ids)
+        return metric.compute(
+            predictions=np.argmax(prediction.predictions, axis=0).tolist() * 2, references=prediction.label_ids
+        )
 
     assert "take np.argmax" in feedback(exercises.compute_metrics, no_argmax)
     assert "over the last axis" in feedback(exercises.compute_metrics, wrong_axis)

@@ -39,7 +39,9 @@ def test_lfs_blob_name(snapshot: Path) -> None:
     assert exercises.lfs_blob_name.evaluate(right) == (True, "Correct!")
     weights = snapshot / "model.safetensors"
     data = weights.read_bytes()
-    assert "git blob rule" in feedback(exercises.lfs_blob_name, hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest())
+    assert "git blob rule" in feedback(
+        exercises.lfs_blob_name, hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    )
     pointer = lfs_pointer(right, len(data))
     assert "pointer file (what the git repo" in feedback(exercises.lfs_blob_name, git_blob_sha1_bytes(pointer))
     assert "sha256 of the pointer" in feedback(exercises.lfs_blob_name, hashlib.sha256(pointer).hexdigest())
@@ -62,19 +64,35 @@ def test_mirror_env_solution_downloads_into_the_fresh_home(mirror: mirrors.Mirro
 def test_mirror_env_feedback(mirror: mirrors.Mirror, tmp_path: Path) -> None:
     kernel = dict(os.environ)  # offline set-up of the test process, as setup() leaves a lesson's kernel
     assert kernel["HF_HUB_OFFLINE"] == "1"
-    clean = {k: v for k, v in kernel.items() if not k.startswith("HF_") and k not in ("HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_OFFLINE")}
+    clean = {
+        k: v
+        for k, v in kernel.items()
+        if not k.startswith("HF_") and k not in ("HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_OFFLINE")
+    }
     home = str(tmp_path / "fresh")
-    assert "HF_ENDPOINT, with an underscore" in feedback(exercises.mirror_env, {**clean, "HF-ENDPOINT": mirror.url, "HF_HOME": home})
+    assert "HF_ENDPOINT, with an underscore" in feedback(
+        exercises.mirror_env, {**clean, "HF-ENDPOINT": mirror.url, "HF_HOME": home}
+    )
     assert "without HF_ENDPOINT" in feedback(exercises.mirror_env, {**clean, "HF_HOME": home})
-    assert "not the running mirror" in feedback(exercises.mirror_env, {**clean, "HF_ENDPOINT": "https://hf-mirror.com", "HF_HOME": home})
+    assert "not the running mirror" in feedback(
+        exercises.mirror_env, {**clean, "HF_ENDPOINT": "https://hf-mirror.com", "HF_HOME": home}
+    )
     assert "HF_HUB_OFFLINE=1" in feedback(exercises.mirror_env, {**kernel, "HF_ENDPOINT": mirror.url, "HF_HOME": home})
     leftover = {k: v for k, v in kernel.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
-    assert "wins over HF_HOME" in feedback(exercises.mirror_env, {**leftover, "HF_ENDPOINT": mirror.url, "HF_HOME": home})
-    assert "TRANSFORMERS_OFFLINE=1" in feedback(exercises.mirror_env, {**clean, "TRANSFORMERS_OFFLINE": "1", "HF_ENDPOINT": mirror.url, "HF_HOME": home})
+    assert "wins over HF_HOME" in feedback(
+        exercises.mirror_env, {**leftover, "HF_ENDPOINT": mirror.url, "HF_HOME": home}
+    )
+    assert "TRANSFORMERS_OFFLINE=1" in feedback(
+        exercises.mirror_env, {**clean, "TRANSFORMERS_OFFLINE": "1", "HF_ENDPOINT": mirror.url, "HF_HOME": home}
+    )
     assert "set HF_HOME" in feedback(exercises.mirror_env, {**clean, "HF_ENDPOINT": mirror.url})
-    assert "is the course hub" in feedback(exercises.mirror_env, {**clean, "HF_ENDPOINT": mirror.url, "HF_HOME": kernel["HF_HOME"]})
+    assert "is the course hub" in feedback(
+        exercises.mirror_env, {**clean, "HF_ENDPOINT": mirror.url, "HF_HOME": kernel["HF_HOME"]}
+    )
     assert "string" in feedback(exercises.mirror_env, {**clean, "HF_ENDPOINT": mirror.url, "HF_HOME": tmp_path})
-    assert "dict of environment variables; you gave a list" in feedback(exercises.mirror_env, [("HF_ENDPOINT", mirror.url)])
+    assert "dict of environment variables; you gave a list" in feedback(
+        exercises.mirror_env, [("HF_ENDPOINT", mirror.url)]
+    )
     # the child really runs: a repo the mirror does not serve fails there, with the mirror's 401
     served_elsewhere = {**clean, "HF_ENDPOINT": mirror.url, "HF_HOME": home}
     original, exercises.DOWNLOAD_REPO = exercises.DOWNLOAD_REPO, exercises.REPO_ID
@@ -84,7 +102,9 @@ def test_mirror_env_feedback(mirror: mirrors.Mirror, tmp_path: Path) -> None:
         exercises.DOWNLOAD_REPO = original
 
 
-def test_mirror_env_without_a_running_mirror(offline_hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mirror_env_without_a_running_mirror(
+    offline_hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(mirrors, "_running", [])
     message = feedback(exercises.mirror_env, {"HF_ENDPOINT": "http://127.0.0.1:1", "HF_HOME": str(tmp_path)})
     assert "no mirror is running" in message

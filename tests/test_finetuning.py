@@ -88,7 +88,9 @@ def test_predict_names_the_active_heads_labels_and_keeps_the_training_mode(offli
     assert set(predict(model, tokenizer, texts)) <= {"a", "b", "c"}
 
 
-def test_mean_pooling_head_ignores_padding_and_survives_a_save_load_round_trip(offline_hub: Path, tmp_path: Path) -> None:
+def test_mean_pooling_head_ignores_padding_and_survives_a_save_load_round_trip(
+    offline_hub: Path, tmp_path: Path
+) -> None:
     import logging
 
     import torch

@@ -51,7 +51,13 @@ def test_forward_epoch_counts_positions_and_padding_exactly() -> None:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> None:
             self.seen = input_ids.shape
 
-    batches = [{"input_ids": torch.ones(2, 3), "attention_mask": torch.tensor([[1, 1, 1], [1, 0, 0]]), "labels": torch.tensor([0, 1])}]
+    batches = [
+        {
+            "input_ids": torch.ones(2, 3),
+            "attention_mask": torch.tensor([[1, 1, 1], [1, 0, 0]]),
+            "labels": torch.tensor([0, 1]),
+        }
+    ]
     cost = forward_epoch(Recorder(), batches, "demo")
     assert (cost.batches, cost.positions, cost.padding) == (1, 6, 2)
 

@@ -14,14 +14,23 @@ import pytest
 
 from hfcourse._files import sha256_file
 from hfcourse.hub.build import load_manifest, recipe_fingerprint
-from hfcourse.hub.shipped import WEIGHTS_DIR, ShippedWeightsError, assemble, minilm_weights, read_manifest
 from hfcourse.hub.catalog import MODELS
 from hfcourse.hub.datasets_cache import DATASETS
+from hfcourse.hub.shipped import WEIGHTS_DIR, ShippedWeightsError, assemble, minilm_weights, read_manifest
 from hfcourse.paths import course_hub_home
 from tests.conftest import REPO
 
-PIPELINE_TASKS = ("feature-extraction", "fill-mask", "ner", "question-answering", "sentiment-analysis",
-                  "summarization", "text-generation", "translation_en_to_fr", "zero-shot-classification")
+PIPELINE_TASKS = (
+    "feature-extraction",
+    "fill-mask",
+    "ner",
+    "question-answering",
+    "sentiment-analysis",
+    "summarization",
+    "text-generation",
+    "translation_en_to_fr",
+    "zero-shot-classification",
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +95,10 @@ def test_datasets_and_metrics_load_offline(offline_hub: Path) -> None:
     assert set(load_dataset("SetFit/sst5")["train"]["label"]) == {0, 1, 2, 3, 4}
     assert evaluate.load("accuracy").compute(predictions=[0, 1, 1], references=[0, 1, 0]) == {"accuracy": 2 / 3}
     assert evaluate.load("f1").compute(predictions=[0, 1, 1], references=[0, 1, 0]) == {"f1": 2 / 3}
-    assert evaluate.load("glue", "mrpc").compute(predictions=[1, 1], references=[1, 0]) == {"accuracy": 0.5, "f1": 2 / 3}
+    assert evaluate.load("glue", "mrpc").compute(predictions=[1, 1], references=[1, 0]) == {
+        "accuracy": 0.5,
+        "f1": 2 / 3,
+    }
 
 
 def test_git_holds_no_weights_or_data_but_the_shipped_trained_weights() -> None:
@@ -116,7 +128,9 @@ def _written_when_used(relative: str) -> bool:
     """Files the libraries add to a hub while lessons and tests use it, not part of what the build wrote."""
     parts = relative.split("/")
     return (
-        relative.endswith(".lock") or ".locks" in parts or parts[0] in ("modules", "metrics")  # locks, evaluate's caches
+        relative.endswith(".lock")
+        or ".locks" in parts
+        or parts[0] in ("modules", "metrics")  # locks, evaluate's caches
         or (parts[0] == "datasets" and parts[-1].startswith(("cache-", "tmp")))  # datasets.map results
     )
 
@@ -124,7 +138,9 @@ def _written_when_used(relative: str) -> bool:
 # Other machines, simulated on this one: torch's and numpy's vector kernels, MKL's code path, the thread count.
 OTHER_MACHINES = {
     "no-vector-kernels-1-thread": {
-        "ATEN_CPU_CAPABILITY": "default", "NPY_DISABLE_CPU_FEATURES": "AVX512F AVX512_SKX", "MKL_CBWR": "COMPATIBLE",
+        "ATEN_CPU_CAPABILITY": "default",
+        "NPY_DISABLE_CPU_FEATURES": "AVX512F AVX512_SKX",
+        "MKL_CBWR": "COMPATIBLE",
         "OMP_NUM_THREADS": "1",
     },
     "avx2-2-threads": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "OMP_NUM_THREADS": "2"},
@@ -148,7 +164,9 @@ def test_the_hub_has_the_same_bytes_under_other_numeric_configurations(tmp_path:
         output = process.communicate(timeout=600)[0]
         assert process.returncode == 0, output
         rebuilt = _tree_digest(tmp_path / name)
-        changed = sorted(path for path in reference.keys() | rebuilt.keys() if reference.get(path) != rebuilt.get(path))
+        changed = sorted(
+            path for path in reference.keys() | rebuilt.keys() if reference.get(path) != rebuilt.get(path)
+        )
         assert changed == [], f"{name}: {len(changed)} paths differ from the course hub, e.g. {changed[:5]}"
 
 
@@ -160,7 +178,10 @@ def test_the_build_refuses_altered_shipped_weights(tmp_path: Path) -> None:
     data = bytearray(target.read_bytes())
     data[-1] ^= 1
     target.write_bytes(bytes(data))
-    with pytest.raises(ShippedWeightsError, match=r"model\.safetensors has sha256 [0-9a-f]{64}, the manifest says .*hub train --only sentiment"):
+    with pytest.raises(
+        ShippedWeightsError,
+        match=r"model\.safetensors has sha256 [0-9a-f]{64}, the manifest says .*hub train --only sentiment",
+    ):
         assemble("sentiment", tmp_path / "out", weights)
 
 
@@ -177,9 +198,14 @@ def test_a_missing_stand_in_names_the_training_command(tmp_path: Path) -> None:
 def test_shipped_weights_are_small_and_all_in_the_manifest() -> None:
     """What git holds of trained weights: under 40 MB, each file hashed in the manifest, nothing else."""
     stand_ins = read_manifest()["stand_ins"]
-    listed = {f"{name}/{file}": digest for name, entry in stand_ins.items() for file, digest in entry["shipped"].items()}
-    present = {path.relative_to(WEIGHTS_DIR).as_posix(): sha256_file(path) for path in WEIGHTS_DIR.rglob("*")
-               if path.is_file() and path.name != "manifest.json"}
+    listed = {
+        f"{name}/{file}": digest for name, entry in stand_ins.items() for file, digest in entry["shipped"].items()
+    }
+    present = {
+        path.relative_to(WEIGHTS_DIR).as_posix(): sha256_file(path)
+        for path in WEIGHTS_DIR.rglob("*")
+        if path.is_file() and path.name != "manifest.json"
+    }
     assert present == listed
     assert sum(path.stat().st_size for path in WEIGHTS_DIR.rglob("*") if path.is_file()) < 40_000_000
     assert set(stand_ins) == {stand_in.name for stand_in in MODELS}
@@ -192,7 +218,10 @@ def test_assembly_copies_minilm_tensors_and_patches_rows_exactly(tmp_path: Path)
     assemble("fill_mask", tmp_path / "fill_mask")
     tensors = load_file(tmp_path / "fill_mask" / "model.safetensors")
     minilm = minilm_weights()
-    embeddings, original = tensors["bert.embeddings.word_embeddings.weight"], minilm["embeddings.word_embeddings.weight"]
+    embeddings, original = (
+        tensors["bert.embeddings.word_embeddings.weight"],
+        minilm["embeddings.word_embeddings.weight"],
+    )
     changed = (embeddings != original).any(axis=1).nonzero()[0].tolist()
     assert changed == [103]  # [MASK], now a copy of [UNK] (row 100)
     assert (embeddings[103] == original[100]).all()

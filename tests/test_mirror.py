@@ -39,7 +39,9 @@ def served(offline_hub: Path) -> Iterator[mirror.Mirror]:
         yield running
 
 
-def test_a_fresh_client_downloads_the_course_hub_bytes_through_the_mirror(served: mirror.Mirror, tmp_path: Path) -> None:
+def test_a_fresh_client_downloads_the_course_hub_bytes_through_the_mirror(
+    served: mirror.Mirror, tmp_path: Path
+) -> None:
     home = tmp_path / "empty-home"
     course_repo = mirror.course_snapshot(REPO_ID).parents[1]
     before = sorted(str(p) for p in course_repo.rglob("*"))
@@ -62,7 +64,9 @@ def test_a_fresh_client_downloads_the_course_hub_bytes_through_the_mirror(served
 
 def test_the_mirror_repo_is_a_real_git_repo_with_an_lfs_pointer(served: mirror.Mirror) -> None:
     repo = served.mirror_repo(REPO_ID)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert head == served.commits[REPO_ID]
     pointer = (repo / "model.safetensors").read_text()
     digest = sha256_file(mirror.course_snapshot(REPO_ID) / "model.safetensors")
@@ -85,7 +89,7 @@ def test_stop_closes_the_port_and_removes_the_folder(offline_hub: Path) -> None:
     running.stop()  # twice is harmless
     assert not mirror.port_open(port) and not root.exists() and mirror.current() is not running
     with pytest.raises(mirror.MirrorError, match="not running"):
-        running.url
+        _ = running.url  # the property raises once stopped
 
 
 def test_errors_say_what_to_do(offline_hub: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -109,7 +113,9 @@ def test_errors_say_what_to_do(offline_hub: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_client_env_drops_the_offline_settings_of_this_process(tmp_path: Path) -> None:
-    env = mirror.client_env("http://127.0.0.1:1", tmp_path, base={"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": "/hub", "PATH": "/bin"})
+    env = mirror.client_env(
+        "http://127.0.0.1:1", tmp_path, base={"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": "/hub", "PATH": "/bin"}
+    )
     assert env["HF_HUB_OFFLINE"] == "0" and "HF_HUB_CACHE" not in env and env["PATH"] == "/bin"
     assert env["HF_ENDPOINT"] == "http://127.0.0.1:1" and env["HF_HOME"] == str(tmp_path)
 
@@ -121,8 +127,10 @@ def test_olah_does_not_outlive_a_killed_parent(offline_hub: Path) -> None:
     import signal
     import time
 
-    code = (f"import hfcourse.hfcache.mirror as m\nrunning = m.start([{REPO_ID!r}])\n"
-            "print(running._process.pid, running.port, running.root, flush=True)\nimport time\ntime.sleep(120)")
+    code = (
+        f"import hfcourse.hfcache.mirror as m\nrunning = m.start([{REPO_ID!r}])\n"
+        "print(running._process.pid, running.port, running.root, flush=True)\nimport time\ntime.sleep(120)"
+    )
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
         pid, port, root = parent.stdout.readline().split()
@@ -159,7 +167,9 @@ def test_a_mirror_started_from_a_worker_thread_outlives_the_thread(offline_hub: 
     try:
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:
-            assert running.running and mirror.port_open(running.port), "olah stopped when the thread that started it ended"
+            assert running.running and mirror.port_open(running.port), (
+                "olah stopped when the thread that started it ended"
+            )
             time.sleep(0.1)
     finally:
         running.stop()

@@ -1,4 +1,5 @@
-"""hfcourse.setup(): the three modes, the probe, and the 'configured too late' error. Each case runs in a fresh process."""
+"""hfcourse.setup(): the three modes, the probe, and the 'configured too late' error. Each case runs in a fresh
+process."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def local_endpoint() -> Iterator[str]:
 def test_importing_hfcourse_imports_no_hugging_face_library() -> None:
     result = run_python(
         "import sys, hfcourse\n"
-        "print(sorted(m for m in ('transformers', 'datasets', 'huggingface_hub', 'evaluate', 'torch') if m in sys.modules))"
+        "print(sorted(m for m in ('transformers', 'datasets', 'huggingface_hub', 'evaluate', 'torch') if m in "
+        "sys.modules))"
     )
     assert result.stdout.strip() == "[]", result.stderr
 
@@ -41,7 +43,8 @@ def test_offline_mode_points_every_library_at_the_course_hub(built_hub: Path) ->
     result = run_python(
         "import hfcourse; hfcourse.setup()\n"
         "from huggingface_hub import constants; import datasets.config, evaluate.config\n"
-        "print(constants.HF_HUB_OFFLINE, constants.HF_HUB_CACHE, datasets.config.HF_DATASETS_CACHE, evaluate.config.HF_EVALUATE_OFFLINE)",
+        "print(constants.HF_HUB_OFFLINE, constants.HF_HUB_CACHE, datasets.config.HF_DATASETS_CACHE, "
+        "evaluate.config.HF_EVALUATE_OFFLINE)",
         {"HFCOURSE_MODE": "offline", "HFCOURSE_HUB": str(built_hub)},
     )
     assert result.returncode == 0, result.stderr
@@ -58,8 +61,8 @@ def test_offline_mode_without_a_built_hub_says_how_to_build_it(tmp_path: Path) -
 
 def test_mirror_mode_sets_the_endpoint_before_the_first_import(local_endpoint: str) -> None:
     result = run_python(
-        "import hfcourse; hfcourse.setup('mirror', endpoint=%r)\n"
-        "from huggingface_hub import constants; print(constants.ENDPOINT, constants.HF_HUB_OFFLINE)" % local_endpoint
+        f"import hfcourse; hfcourse.setup('mirror', endpoint={local_endpoint!r})\n"
+        "from huggingface_hub import constants; print(constants.ENDPOINT, constants.HF_HUB_OFFLINE)"
     )
     assert result.returncode == 0, result.stderr
     banner, values = result.stdout.strip().splitlines()
@@ -90,7 +93,8 @@ def test_probe_of_a_reachable_endpoint_chooses_mirror(local_endpoint: str) -> No
 
 def test_probe_of_an_unreachable_endpoint_falls_back_to_the_course_hub(built_hub: Path) -> None:
     result = run_python(
-        "import time, hfcourse; start = time.monotonic(); mode = hfcourse.setup(); print(mode, time.monotonic() - start < 3.5)",
+        "import time, hfcourse; start = time.monotonic(); mode = hfcourse.setup(); print(mode, time.monotonic() - "
+        "start < 3.5)",
         {"HF_ENDPOINT": "http://127.0.0.1:9", "HFCOURSE_HUB": str(built_hub)},  # port 9 (discard): refused
     )
     assert result.returncode == 0, result.stderr

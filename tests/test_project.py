@@ -25,7 +25,11 @@ def test_environment_yml_pins_equal_requirements_pins() -> None:
 
 
 def test_every_pin_is_in_the_constraints_file() -> None:
-    constraints = {line.split("==")[0].lower().replace("_", "-"): line for line in (REPO / "requirements" / "constraints.txt").read_text().splitlines() if "==" in line}
+    constraints = {
+        line.split("==")[0].lower().replace("_", "-"): line
+        for line in (REPO / "requirements" / "constraints.txt").read_text().splitlines()
+        if "==" in line
+    }
     for pin in pins((REPO / "requirements" / "pins.txt").read_text().splitlines()):
         assert constraints[pin.split("==")[0].lower().replace("_", "-")] == pin
 

@@ -29,7 +29,9 @@ def test_sst5_loop_under_torchrun_ends_with_identical_replicas(tmp_path: Path) -
 
     start = AutoModelForSequenceClassification.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
     body = start.base_model.state_dict()
-    assert all((rank0[f"bert.{name}"] == tensor).all() for name, tensor in body.items()), "the frozen body must not move"
+    assert all((rank0[f"bert.{name}"] == tensor).all() for name, tensor in body.items()), (
+        "the frozen body must not move"
+    )
     assert rank0["classifier.weight"].shape == (5, start.config.hidden_size), "re-headed for 5 labels"
 
 
@@ -52,13 +54,15 @@ def _script_module(name: str) -> ModuleType:
 
 @pytest.mark.parametrize(
     "script, options, message",
-    [("train_sst5", ("--lr", "fast"), "invalid float value: 'fast'"),
-     ("train_sst5", ("--epochs", "0"), "--epochs must be positive"),
-     ("train_sst5", ("--warmup-ratio", "1.5"), "--warmup-ratio must be in [0, 1)"),
-     ("train_sst5", ("--device", "tpu"), "invalid choice: 'tpu'"),
-     ("train_mrpc", ("--max-length", "0"), "--max-length must be positive"),
-     ("train_mrpc", ("--train-rows", "-1"), "--train-rows must be 0 (all) or more"),
-     ("train_mrpc", ("--batch-size", "eight"), "invalid int value: 'eight'")],
+    [
+        ("train_sst5", ("--lr", "fast"), "invalid float value: 'fast'"),
+        ("train_sst5", ("--epochs", "0"), "--epochs must be positive"),
+        ("train_sst5", ("--warmup-ratio", "1.5"), "--warmup-ratio must be in [0, 1)"),
+        ("train_sst5", ("--device", "tpu"), "invalid choice: 'tpu'"),
+        ("train_mrpc", ("--max-length", "0"), "--max-length must be positive"),
+        ("train_mrpc", ("--train-rows", "-1"), "--train-rows must be 0 (all) or more"),
+        ("train_mrpc", ("--batch-size", "eight"), "invalid int value: 'eight'"),
+    ],
 )
 def test_scripts_refuse_bad_options_with_a_clear_message(
     script: str, options: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
@@ -71,14 +75,18 @@ def test_scripts_refuse_bad_options_with_a_clear_message(
 
 @pytest.mark.parametrize("script", ["train_sst5", "train_mrpc"])
 def test_a_bad_option_on_the_command_line_exits_2_before_training(script: str) -> None:
-    result = subprocess.run([sys.executable, f"scripts/{script}.py", "--epochs", "-1"], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, f"scripts/{script}.py", "--epochs", "-1"], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "--epochs must be positive, got -1" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_trainer_script_runs_under_torchrun_and_its_replicas_end_identical() -> None:
-    output = run_script("scripts/train_mrpc.py", "--train-rows", "64", "--eval-rows", "32", "--batch-size", "8", processes=2)
+    output = run_script(
+        "scripts/train_mrpc.py", "--train-rows", "64", "--eval-rows", "32", "--batch-size", "8", processes=2
+    )
     assert "2 process(es), 8 rows per process per step, 4 optimizer steps" in output
     assert "the 2 replicas end with identical weights: True" in output
     assert "validation accuracy" in output

@@ -24,7 +24,9 @@ def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
     cells = []
     for cell in notebook["cells"]:
         cell = dict(cell)
-        cell["metadata"] = {key: cell["metadata"][key] for key in KEPT_CELL_METADATA if key in cell.get("metadata", {})}
+        cell["metadata"] = {
+            key: cell["metadata"][key] for key in KEPT_CELL_METADATA if key in cell.get("metadata", {})
+        }
         cells.append(cell)
     result["cells"] = cells
     return result
@@ -41,7 +43,11 @@ def problems(path: Path) -> list[str]:
     found = []
     if serialise(cleaned(notebook)) != text:
         found.append("volatile metadata or formatting: run `make clean-notebooks`")
-    counts = [c.get("execution_count") for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [
+        c.get("execution_count")
+        for c in notebook["cells"]
+        if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    ]
     if counts != list(range(1, len(counts) + 1)):
         found.append("code cells not executed once, top to bottom, in a fresh kernel")
     return found

@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 
 def wrong_type(expected: str, answer: Any) -> Feedback:
-    """"the answer should be <expected>; you gave a <type>": the one message for an answer of the wrong type."""
+    """The one message for an answer of the wrong type: "the answer should be <expected>; you gave a <type>"."""
     name = type(answer).__name__
     return Feedback(f"the answer should be {expected}; you gave {'an' if name[0] in 'aeiouAEIOU' else 'a'} {name}.")
 

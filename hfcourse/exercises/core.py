@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from string import ascii_lowercase
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from string import ascii_lowercase
 from typing import Any
 
 Check = Callable[[Any], str | None]

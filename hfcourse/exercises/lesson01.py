@@ -27,14 +27,18 @@ def _check_top_completions(answer: Any) -> None:
     if words != expected and sorted(words) == sorted(expected):
         raise Feedback("the right words in the wrong order: keep the pipeline's order (most likely first).")
     if words != expected:
-        raise Feedback(f"these are not the pipeline's top 3 for {MASKED_SENTENCE!r}: use that exact sentence and 'token_str'.")
+        raise Feedback(
+            f"these are not the pipeline's top 3 for {MASKED_SENTENCE!r}: use that exact sentence and 'token_str'."
+        )
 
 
 def _check_batch_labels(answer: Any) -> None:
     labels = checks.strings(answer, "['POSITIVE', 'NEGATIVE', 'POSITIVE']")
     expected = [p["label"] for p in _pipeline("sentiment-analysis")(list(REVIEWS))]
     if len(labels) != len(REVIEWS):
-        raise Feedback(f"there are {len(REVIEWS)} reviews, so there should be {len(REVIEWS)} labels; you gave {len(labels)}.")
+        raise Feedback(
+            f"there are {len(REVIEWS)} reviews, so there should be {len(REVIEWS)} labels; you gave {len(labels)}."
+        )
     if labels != expected:
         raise Feedback("the labels differ from the pipeline's: pass REVIEWS as one list and keep the order.")
 

@@ -27,7 +27,9 @@ def _check_layer_count(answer: Any) -> None:
     if answer.config.num_hidden_layers != 2 or len(answer.encoder.layer) != 2:
         raise Feedback(f"the model has {len(answer.encoder.layer)} layers; ask for num_hidden_layers=2.")
     if not torch.equal(answer.encoder.layer[0].attention.self.query.weight, _pretrained_first_query_weight()):
-        raise Feedback("the layers are random: a model built from a config has no trained weights. Load with from_pretrained.")
+        raise Feedback(
+            "the layers are random: a model built from a config has no trained weights. Load with from_pretrained."
+        )
 
 
 def _check_saved_files(answer: Any) -> None:
@@ -40,7 +42,10 @@ def _check_saved_files(answer: Any) -> None:
     if list(answer) != sorted(answer):
         raise Feedback("sort the names, so the answer does not depend on the order the folder lists them in.")
     if list(answer) != ["config.json", "model.safetensors"]:
-        raise Feedback("not the files save_pretrained writes for a model: did you save the model (not the tokenizer) to an empty folder?")
+        raise Feedback(
+            "not the files save_pretrained writes for a model: did you save the model (not the tokenizer) to an empty "
+            "folder?"
+        )
 
 
 layer_count = Exercise(

@@ -34,7 +34,9 @@ def _check_longest_pair(answer: Any) -> None:
     if value == max(words):
         raise Feedback("that counts words; count tokens, the ids the tokenizer returns.")
     if value != max(pairs):
-        raise Feedback("not the longest pair of the test split: map the tokenizer over split='test' and take max(len(ids)).")
+        raise Feedback(
+            "not the longest pair of the test split: map the tokenizer over split='test' and take max(len(ids))."
+        )
 
 
 def _check_batch_shape(answer: Any) -> None:
@@ -99,5 +101,6 @@ batched_map = MultipleChoice(
             "That is keep_in_memory=True; batched=True does not change where the result is stored.",
         ),
     ),
-    hint="print len(rows['sentence1']) and os.getpid() inside a mapped function, with and without batched=True and num_proc=2.",
+    hint="print len(rows['sentence1']) and os.getpid() inside a mapped function, with and without batched=True and "
+    "num_proc=2.",
 )

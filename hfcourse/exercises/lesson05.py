@@ -32,15 +32,19 @@ def _check_compute_metrics(answer: Any) -> None:
     try:
         result = answer(EvalPrediction(predictions=logits, label_ids=labels))
     except (ValueError, TypeError) as error:
-        raise Feedback(f"calling it on an EvalPrediction failed ({type(error).__name__}: {error}). The predictions "
-                       "are logits of shape (rows, labels): take np.argmax(..., axis=-1) and pass keyword arguments.") from None
+        raise Feedback(
+            f"calling it on an EvalPrediction failed ({type(error).__name__}: {error}). The predictions "
+            "are logits of shape (rows, labels): take np.argmax(..., axis=-1) and pass keyword arguments."
+        ) from None
     if not isinstance(result, dict):
         raise Feedback(f"it returned a {type(result).__name__}; the Trainer needs a dict of metric names to numbers.")
     if "accuracy" not in result:
         raise Feedback(f"the dict has {sorted(result)}, no 'accuracy'.")
     if abs(float(result["accuracy"]) - 0.5) > 1e-9:
-        raise Feedback(f"accuracy {result['accuracy']} on four rows where two predictions are right: did you take the "
-                       "argmax over the last axis (the labels), not over the rows?")
+        raise Feedback(
+            f"accuracy {result['accuracy']} on four rows where two predictions are right: did you take the "
+            "argmax over the last axis (the labels), not over the rows?"
+        )
 
 
 def _check_head_only(answer: Any) -> None:
@@ -53,7 +57,10 @@ def _check_head_only(answer: Any) -> None:
         raise Feedback("nothing is trainable: freeze model.base_model only, not the whole model.")
     if trainable & body:
         example = sorted(trainable & body)[0]
-        raise Feedback(f"{len(trainable & body)} body tensors still train (e.g. {example}): freeze every parameter of model.base_model.")
+        raise Feedback(
+            f"{len(trainable & body)} body tensors still train (e.g. {example}): freeze every parameter of "
+            "model.base_model."
+        )
     head = {name for name, _ in answer.named_parameters()} - body
     if trainable != head:
         raise Feedback(f"the head must stay trainable: {sorted(head - trainable)} are frozen.")

@@ -15,11 +15,15 @@ def _check_schedule(answer: Any) -> None:
     if abs(rates[0] - 1e-3) < 1e-12:
         raise Feedback("the first step already uses the full rate: there is no warmup. Pass num_warmup_steps=10.")
     if rates[0] != 0.0 or abs(rates[10] - 1e-3) > 1e-12:
-        raise Feedback(f"the rate should climb from 0 to 1e-3 over the first 10 steps; it is {rates[0]:.2g} at step 0 "
-                       f"and {rates[10]:.2g} at step 10.")
+        raise Feedback(
+            f"the rate should climb from 0 to 1e-3 over the first 10 steps; it is {rates[0]:.2g} at step 0 "
+            f"and {rates[10]:.2g} at step 10."
+        )
     if abs(rates[55] - 5e-4) > 1e-12:
-        raise Feedback(f"after the warmup the rate should fall in a straight line to 0 at step 100; at step 55 it is "
-                       f"{rates[55]:.3g}, not 5e-4. Did you pass num_training_steps=100?")
+        raise Feedback(
+            f"after the warmup the rate should fall in a straight line to 0 at step 100; at step 55 it is "
+            f"{rates[55]:.3g}, not 5e-4. Did you pass num_training_steps=100?"
+        )
 
 
 def _check_snapshot(answer: Any) -> None:
@@ -33,8 +37,10 @@ def _check_snapshot(answer: Any) -> None:
     with torch.no_grad():
         model.weight.add_(1.0)  # what an optimizer step does: change the parameters in place
     if not torch.equal(snapshot["weight"], before):
-        raise Feedback("the snapshot changed when the model trained: state_dict() returns the model's own tensors. "
-                       "Copy them with copy.deepcopy.")
+        raise Feedback(
+            "the snapshot changed when the model trained: state_dict() returns the model's own tensors. "
+            "Copy them with copy.deepcopy."
+        )
     if torch.equal(snapshot["weight"], model.weight):
         raise Feedback("the snapshot already equals the changed weights: take it before training continues.")
 
@@ -48,8 +54,10 @@ def _check_shard(answer: Any) -> None:
     if sorted(indices) == [1, 3, 5, 7, 9] and indices != [1, 3, 5, 7, 9]:
         raise Feedback("the right rows in another order: with shuffle=False the order is kept.")
     if indices != [1, 3, 5, 7, 9]:
-        raise Feedback(f"{indices} are not the rows rank 1 gets: build DistributedSampler(range(10), num_replicas=2, "
-                       "rank=1, shuffle=False) and list it.")
+        raise Feedback(
+            f"{indices} are not the rows rank 1 gets: build DistributedSampler(range(10), num_replicas=2, "
+            "rank=1, shuffle=False) and list it."
+        )
 
 
 warmup_schedule = Exercise(
@@ -58,7 +66,8 @@ warmup_schedule = Exercise(
     "lr=1e-3 and get_scheduler('linear') with 10 warmup steps. Read the rate before each step with "
     "scheduler.get_last_lr()[0].",
     check=_check_schedule,
-    hint="Make a throwaway optimizer on one parameter: torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3); "
+    hint="Make a throwaway optimizer on one parameter: torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], "
+    "lr=1e-3); "
     "in a loop of 100, record the rate, then optimizer.step() and scheduler.step().",
     solution="""
     import torch
@@ -91,7 +100,8 @@ sampler_shard = Exercise(
     task="Two processes train on a data set of 10 rows. Store in `answer` the list of row indices that "
     "DistributedSampler gives to rank 1 in one epoch, with shuffle=False.",
     check=_check_shard,
-    hint="list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False)) works without starting any process.",
+    hint="list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False)) works without starting any "
+    "process.",
     solution="""
     from torch.utils.data import DistributedSampler
     answer = list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False))

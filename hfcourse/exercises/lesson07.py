@@ -51,7 +51,9 @@ def _check_adapter_trainable(answer: Any) -> None:
     if abs(answer - counts["total"]) < 0.01 * counts["total"]:
         raise Feedback("nearly every parameter is trainable: call model.train_adapter('small') to freeze the body.")
     if answer == counts["default"]:
-        raise Feedback("that is the default seq_bn adapter (reduction factor 16); use SeqBnConfig(reduction_factor=64).")
+        raise Feedback(
+            "that is the default seq_bn adapter (reduction factor 16); use SeqBnConfig(reduction_factor=64)."
+        )
     if answer == counts["adapter"]:
         raise Feedback("that is the adapter alone: the classification head trains too, so count it.")
     if answer == counts["head"]:
@@ -97,7 +99,9 @@ def _switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes",
     """The switching exercise for a model that holds two adapters, each with a head of its own name."""
     for name in (first, second):
         if name not in model.adapters_config or name not in model.heads:
-            raise ValueError(f"the model needs an adapter and a head named {name!r}: add_adapter and add_classification_head first.")
+            raise ValueError(
+                f"the model needs an adapter and a head named {name!r}: add_adapter and add_classification_head first."
+            )
 
     def check(answer: Any) -> None:
         answer = checks.label_names(answer, len(SENTENCES), "sentence")
@@ -106,8 +110,13 @@ def _switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes",
         if set(answer) <= set(model.get_labels(first)) and not set(answer) <= set(model.get_labels(second)):
             raise Feedback(f"those are {first!r}'s labels: switch with model.set_active_adapters({second!r}).")
         if answer == _labels_with(model, tokenizer, first, second):
-            raise Feedback(f"the {second!r} head read the {first!r} adapter's output: set_active_adapters({second!r}) switches both.")
-        raise Feedback(f"not what the {second!r} adapter predicts: activate it, then predict(model, tokenizer, SENTENCES).")
+            raise Feedback(
+                f"the {second!r} head read the {first!r} adapter's output: set_active_adapters({second!r}) switches "
+                "both."
+            )
+        raise Feedback(
+            f"not what the {second!r} adapter predicts: activate it, then predict(model, tokenizer, SENTENCES)."
+        )
 
     return Exercise(
         title="switch adapters",

@@ -39,11 +39,15 @@ def _check_blob_name(answer: Any) -> None:
     data = path.read_bytes()
     name = _as_hex(answer, 40, "a blob name")
     if name == hashlib.sha1(data).hexdigest():
-        raise Feedback("that is the sha1 of the bytes alone: git hashes a header first, b'blob <size>\\0', then the bytes.")
+        raise Feedback(
+            "that is the sha1 of the bytes alone: git hashes a header first, b'blob <size>\\0', then the bytes."
+        )
     if name == hashlib.sha1(f"blob {len(data)}".encode() + data).hexdigest():
         raise Feedback("close: the header ends with a NUL byte, b'blob %d\\0' % len(data).")
     if name == hashlib.sha256(data).hexdigest():
-        raise Feedback("sha256 names LFS files such as model.safetensors; merges.txt is a regular file: use git's blob sha1.")
+        raise Feedback(
+            "sha256 names LFS files such as model.safetensors; merges.txt is a regular file: use git's blob sha1."
+        )
     if name == path.parent.name:
         raise Feedback("that is the commit (the snapshot folder's name, and what refs/main holds), not a blob name.")
     if name != git_blob_sha1(path):
@@ -56,9 +60,14 @@ def _check_lfs_blob_name(answer: Any) -> None:
     name = _as_hex(answer, 64, "a blob name")
     digest = hashlib.sha256(data).hexdigest()
     if name == git_blob_sha1(path):
-        raise Feedback("that is the git blob rule, for regular files; weights are LFS files, named by the sha256 of their bytes.")
+        raise Feedback(
+            "that is the git blob rule, for regular files; weights are LFS files, named by the sha256 of their bytes."
+        )
     if name == git_blob_sha1_bytes(lfs_pointer(digest, len(data))):
-        raise Feedback("that is the git hash of the LFS pointer file (what the git repo stores); the cache names the blob by the bytes' sha256.")
+        raise Feedback(
+            "that is the git hash of the LFS pointer file (what the git repo stores); the cache names the blob by the "
+            "bytes' sha256."
+        )
     if name == hashlib.sha256(lfs_pointer(digest, len(data))).hexdigest():
         raise Feedback("that is the sha256 of the pointer file; hash the weights' own bytes.")
     if name != digest:
@@ -73,36 +82,55 @@ def _check_mirror_env(answer: Any) -> None:
     if not all(isinstance(value, str) for value in env.values()):
         raise Feedback("every value must be a string, as in os.environ (str(path) for a folder).")
     if "HF-ENDPOINT" in env:
-        raise Feedback("HF-ENDPOINT is the notes' name, and nothing reads it: the variable is HF_ENDPOINT, with an underscore.")
+        raise Feedback(
+            "HF-ENDPOINT is the notes' name, and nothing reads it: the variable is HF_ENDPOINT, with an underscore."
+        )
     mirror = current()
     if mirror is None:
-        raise Feedback("no mirror is running in this kernel: run the cell that starts it (Mirror(...).start()), then check again.")
+        raise Feedback(
+            "no mirror is running in this kernel: run the cell that starts it (Mirror(...).start()), then check again."
+        )
     if "HF_ENDPOINT" not in env:
         raise Feedback("without HF_ENDPOINT the child asks huggingface.co: set it to mirror.url.")
     if env["HF_ENDPOINT"].rstrip("/") != mirror.url:
         raise Feedback("HF_ENDPOINT is not the running mirror's address: use mirror.url (http://127.0.0.1:PORT).")
     if env.get("HF_HUB_OFFLINE", "").strip().lower() in OFFLINE_VALUES:
-        raise Feedback("HF_HUB_OFFLINE=1 (which setup() put in this kernel's environment) stops the child before it asks the mirror: drop it.")
+        raise Feedback(
+            "HF_HUB_OFFLINE=1 (which setup() put in this kernel's environment) stops the child before it asks the "
+            "mirror: drop it."
+        )
     if env.get("TRANSFORMERS_OFFLINE", "").strip().lower() in OFFLINE_VALUES:
-        raise Feedback("TRANSFORMERS_OFFLINE=1 (also set by setup()) switches huggingface_hub offline as well: drop it too.")
+        raise Feedback(
+            "TRANSFORMERS_OFFLINE=1 (also set by setup()) switches huggingface_hub offline as well: drop it too."
+        )
     hub = course_hub_home().resolve()
     for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
         if name in env and Path(env[name]).expanduser().resolve().is_relative_to(hub):
-            raise Feedback(f"{name} (set by setup() in this kernel) still points at the course hub, and it wins over HF_HOME: drop it.")
+            raise Feedback(
+                f"{name} (set by setup() in this kernel) still points at the course hub, and it wins over HF_HOME: "
+                "drop it."
+            )
     if "HF_HOME" not in env:
         raise Feedback("set HF_HOME to a fresh folder (e.g. str(fresh_home)), so that you can watch that cache fill.")
     home = Path(env["HF_HOME"]).expanduser().resolve()
     if home.is_relative_to(hub) or hub.is_relative_to(home):
         raise Feedback("HF_HOME is the course hub: download into a fresh folder, never into the course hub.")
-    code = f"import json\nfrom huggingface_hub import hf_hub_download\nprint(json.dumps(hf_hub_download({DOWNLOAD_REPO!r}, 'config.json')))"
+    code = (
+        "import json\nfrom huggingface_hub import hf_hub_download\n"
+        f"print(json.dumps(hf_hub_download({DOWNLOAD_REPO!r}, 'config.json')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         last = error_line(done.stderr) or f"exit status {done.returncode}"
-        raise Feedback(f"a child process with this environment could not download {DOWNLOAD_REPO}'s config.json: {last}")
+        raise Feedback(
+            f"a child process with this environment could not download {DOWNLOAD_REPO}'s config.json: {last}"
+        )
     downloaded = Path(json.loads(done.stdout.strip().splitlines()[-1]))
     cache = Path(env.get("HF_HUB_CACHE") or env.get("HUGGINGFACE_HUB_CACHE") or home / "hub").expanduser().resolve()
     if not downloaded.resolve().is_relative_to(cache):
-        raise Feedback(f"the file landed outside the cache you meant ({downloaded.parent}): check HF_HOME and HF_HUB_CACHE.")
+        raise Feedback(
+            f"the file landed outside the cache you meant ({downloaded.parent}): check HF_HOME and HF_HUB_CACHE."
+        )
 
 
 blob_name = Exercise(

@@ -1,4 +1,5 @@
-"""Check and draw a Hugging Face hub cache: blobs named by their content, links that resolve, refs that name snapshots."""
+"""Check and draw a Hugging Face hub cache: blobs named by their content, links that resolve, refs that name
+snapshots."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from pathlib import Path
 
 from hfcourse._files import is_temporary, readable_size, sha256_file
 from hfcourse.hfcache.layout import (
-    HEX40, HEX64, CacheError, content_hashes, git_blob_sha1, import_running, repo_folder_name, validate_repo,
+    HEX40,
+    HEX64,
+    CacheError,
+    content_hashes,
+    git_blob_sha1,
+    import_running,
+    repo_folder_name,
+    validate_repo,
 )
 
 _SHORT = 10  # hex characters `tree` keeps of a blob hash
@@ -60,7 +68,9 @@ def check(cache_dir: Path | None = None, repo_id: str | None = None, repo_type: 
         report.problems += found
         if found:
             explained.append(os.path.realpath(repo))
-    report.problems += _scan_problems(cache, [os.path.realpath(repo) for repo in repos] if repo_id else None, explained)
+    report.problems += _scan_problems(
+        cache, [os.path.realpath(repo) for repo in repos] if repo_id else None, explained
+    )
     return report
 
 
@@ -72,8 +82,10 @@ def _scan_problems(cache: Path, scope: list[str] | None, explained: list[str]) -
     try:
         warnings = scan_cache_dir(cache).warnings
     except Exception as error:  # its own reading of a broken cache can raise anything (UnicodeDecodeError on a ref)
-        return [f"huggingface_hub's scan_cache_dir fails on the cache ({type(error).__name__}: {_first_line(error)}): "
-                "fix the problems above and it will read it again."]
+        return [
+            f"huggingface_hub's scan_cache_dir fails on the cache ({type(error).__name__}: {_first_line(error)}): "
+            "fix the problems above and it will read it again."
+        ]
     problems = []
     for warning in warnings:
         text = str(warning)
@@ -93,15 +105,22 @@ def tree(repo_id: str, repo_type: str = "model", cache_dir: Path | None = None, 
     Introduced in lesson 8.
     """
     repo = repo_dir(_existing_cache(cache_dir), repo_id, repo_type)
-    cut = (lambda name: f"{name[:_SHORT]}…" if short and _is_hash(name) else name)
+
+    def cut(name: str) -> str:
+        return f"{name[:_SHORT]}…" if short and _is_hash(name) else name
+
     nodes: list[_Node] = []
     for entry in _listing(repo)[0]:
         if not entry.is_dir() or entry.is_symlink():
             nodes.append((entry.name + ("  (not a folder!)" if entry.name in _PARTS else ""), []))
         elif entry.name == "blobs":
-            nodes.append(_tree_folder(entry, lambda _, blobs: _columns([(cut(blob.name), _blob_size(blob)) for blob in blobs])))
+            nodes.append(
+                _tree_folder(entry, lambda _, blobs: _columns([(cut(blob.name), _blob_size(blob)) for blob in blobs]))
+            )
         elif entry.name == "refs":
-            nodes.append(_tree_folder(entry, lambda root, refs: _columns([(_name(ref, root), _ref_text(ref)) for ref in refs])))
+            nodes.append(
+                _tree_folder(entry, lambda root, refs: _columns([(_name(ref, root), _ref_text(ref)) for ref in refs]))
+            )
         elif entry.name == "snapshots":
             nodes.append(_tree_snapshots(entry, cut))
         else:
@@ -116,7 +135,10 @@ def repo_dir(cache: Path, repo_id: str, repo_type: str = "model") -> Path:
     if not folder.is_dir():
         held = [_describe_repo(path.name) for path in _repo_dirs(cache)]
         listing = f"it holds {', '.join(held)}" if held else "it holds no repos"
-        raise CacheError(f"{repo_type} repo {repo_id!r} is not in the cache {cache} ({listing}). Import it first, or pass the right cache dir.")
+        raise CacheError(
+            f"{repo_type} repo {repo_id!r} is not in the cache {cache} ({listing}). Import it first, or pass the "
+            "right cache dir."
+        )
     return folder
 
 
@@ -131,7 +153,9 @@ def _repo_dirs(cache: Path) -> list[Path]:
     try:
         entries = list(cache.iterdir())
     except OSError as error:
-        raise CacheError(f"cannot read the cache folder {cache} ({error.strerror}): make it readable (chmod u+rx).") from None
+        raise CacheError(
+            f"cannot read the cache folder {cache} ({error.strerror}): make it readable (chmod u+rx)."
+        ) from None
     return sorted(path for path in entries if path.is_dir() and "--" in path.name and not path.name.startswith("."))
 
 
@@ -167,23 +191,31 @@ class _Repo:
     def files(self, folder: Path) -> list[Path]:
         """Files and links under `folder`, its unreadable folders listed as problems; temporary files set apart."""
         found, unreadable = _walk(folder)
-        self.problems += [f"{self.label(path)} cannot be read ({reason}): make it readable (chmod u+rx) so it can be checked."
-                          for path, reason in unreadable]
+        self.problems += [
+            f"{self.label(path)} cannot be read ({reason}): make it readable (chmod u+rx) so it can be checked."
+            for path, reason in unreadable
+        ]
         kept = []
         for path in found:
             if not is_temporary(path.name):
                 kept.append(path)
             elif not self.import_running:  # while an import runs, its temporary files are work in progress
-                self.problems.append(f"{self.label(path)} is a temporary file left by an import that stopped (none is running now): "
-                                     "delete it, or import the repo again, which removes it.")
+                self.problems.append(
+                    f"{self.label(path)} is a temporary file left by an import that stopped (none is running now): "
+                    "delete it, or import the repo again, which removes it."
+                )
         return kept
 
 
-def _check_repo(repo_path: Path, cache: Path, report: Report, hashed: dict[tuple[int, int], str], explained: list[str]) -> list[str]:
+def _check_repo(
+    repo_path: Path, cache: Path, report: Report, hashed: dict[tuple[int, int], str], explained: list[str]
+) -> list[str]:
     """Problems in one repo folder; counts its blobs into `report`."""
     repo = _Repo(repo_path, cache)
     if error := _listing(repo.path)[1]:
-        return [f"{repo.label(repo.path)} cannot be read ({error}): make it readable (chmod u+rx) so it can be checked."]
+        return [
+            f"{repo.label(repo.path)} cannot be read ({error}): make it readable (chmod u+rx) so it can be checked."
+        ]
     blob_names = set()
     for blob in repo.files(repo.blobs) if repo.blobs.is_dir() else []:
         if blob.name.endswith(".incomplete"):
@@ -193,7 +225,9 @@ def _check_repo(repo_path: Path, cache: Path, report: Report, hashed: dict[tuple
         if problem := _blob_problem(blob, repo.label(blob), hashed):
             repo.problems.append(problem)
     if not repo.snapshots.is_dir():
-        repo.problems.append(f"{repo.label(repo.path)} has no snapshots/ folder: huggingface_hub cannot load any revision of it.")
+        repo.problems.append(
+            f"{repo.label(repo.path)} has no snapshots/ folder: huggingface_hub cannot load any revision of it."
+        )
         return repo.problems
     for snapshot in _listing(repo.snapshots)[0]:
         _check_snapshot(Path(snapshot.path), repo, blob_names, explained)
@@ -205,8 +239,10 @@ def _check_repo(repo_path: Path, cache: Path, report: Report, hashed: dict[tuple
 def _check_snapshot(snapshot: Path, repo: _Repo, blob_names: set[str], explained: list[str]) -> None:
     if is_temporary(snapshot.name):
         if not repo.import_running:
-            repo.problems.append(f"{repo.label(snapshot)} is a snapshot an import that stopped left half-made: delete it, "
-                                 "or import the repo again, which removes it.")
+            repo.problems.append(
+                f"{repo.label(snapshot)} is a snapshot an import that stopped left half-made: delete it, "
+                "or import the repo again, which removes it."
+            )
         return
     if not snapshot.is_dir() or snapshot.is_symlink():
         repo.problems.append(f"{repo.label(snapshot)} is not a folder: snapshots/ must hold one folder per commit.")
@@ -219,7 +255,9 @@ def _check_snapshot(snapshot: Path, repo: _Repo, blob_names: set[str], explained
         elif path.is_file():
             problem = _copy_problem(path, repo.label(path), blob_names)
         else:
-            problem = f"{repo.label(path)} is neither a file nor a link: delete it and import or download the repo again."
+            problem = (
+                f"{repo.label(path)} is neither a file nor a link: delete it and import or download the repo again."
+            )
         if problem:
             repo.problems.append(problem)
 
@@ -241,7 +279,9 @@ def _link_problem(path: Path, repo: _Repo, explained: list[str]) -> str | None:
         return f"{label} links to {target}, not into blobs/."
     if not exists:
         blob = os.path.normpath(os.path.join(path.parent, target))  # named as the link names it, not as resolved
-        return f"{label} is a dangling link: its blob {repo.label(blob)} is missing. Import or download the repo again."
+        return (
+            f"{label} is a dangling link: its blob {repo.label(blob)} is missing. Import or download the repo again."
+        )
     return None
 
 
@@ -255,11 +295,16 @@ def _copy_problem(path: Path, label: str, blob_names: set[str]) -> str | None:
     try:
         sha1, sha256 = content_hashes(path)
     except OSError as error:
-        return f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the repo again."
+        return (
+            f"{label} cannot be read ({error.strerror}): "
+            "make it readable, or delete it and import or download the repo again."
+        )
     if sha1 in blob_names or sha256 in blob_names:
         return None
-    return (f"{label} is a copy that matches no blob in blobs/ (its git blob sha1 is {sha1}): it was changed. "
-            "Delete it and import or download the repo again.")
+    return (
+        f"{label} is a copy that matches no blob in blobs/ (its git blob sha1 is {sha1}): it was changed. "
+        "Delete it and import or download the repo again."
+    )
 
 
 def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
@@ -268,16 +313,26 @@ def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
         data = ref.read_bytes()
     except OSError as error:
         if ref.is_symlink() and isinstance(error, FileNotFoundError):
-            return [f"{label} is a link to {os.readlink(ref)}, which does not exist: a ref is a file holding a commit hash. Delete it."]
-        return [f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the repo again."]
+            return [
+                f"{label} is a link to {os.readlink(ref)}, which does not exist: a ref is a file holding a commit "
+                "hash. Delete it."
+            ]
+        return [
+            f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the "
+            "repo again."
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return [f"{label} is not UTF-8 text ({data[:60]!r}): a ref must hold a 40-character hex commit hash. Delete it."]
+        return [
+            f"{label} is not UTF-8 text ({data[:60]!r}): a ref must hold a 40-character hex commit hash. Delete it."
+        ]
     problems, commit = [], text.strip()
     if text != commit:
-        problems.append(f"{label} holds {json.dumps(text)}: a ref must hold the commit with no newline or spaces, "
-                        "or from_pretrained cannot resolve it offline.")
+        problems.append(
+            f"{label} holds {json.dumps(text)}: a ref must hold the commit with no newline or spaces, "
+            "or from_pretrained cannot resolve it offline."
+        )
     if not HEX40.fullmatch(commit):
         problems.append(f"{label} holds {json.dumps(commit[:60])}, not a 40-character hex commit hash.")
     elif not (repo.snapshots / commit).is_dir():
@@ -293,16 +348,25 @@ def _blob_problem(blob: Path, label: str, hashed: dict[tuple[int, int], str]) ->
     elif HEX64.fullmatch(blob.name):
         kind, hash_file = "sha256", sha256_file
     else:
-        return f"{label}: a blob is named by its content hash (40 hex characters for git sha1, 64 for sha256 of LFS files)."
+        return (
+            f"{label}: a blob is named by its content hash "
+            "(40 hex characters for git sha1, 64 for sha256 of LFS files)."
+        )
     try:
         stat = blob.stat()
         key = (stat.st_dev, stat.st_ino)
         if key not in hashed or len(hashed[key]) != len(blob.name):
             hashed[key] = hash_file(blob)
     except OSError as error:
-        return f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the repo again."
+        return (
+            f"{label} cannot be read ({error.strerror}): "
+            "make it readable, or delete it and import or download the repo again."
+        )
     if hashed[key] != blob.name:
-        return f"{label} is corrupted: its {kind} is {hashed[key]}, not its name. Delete it and import or download the repo again."
+        return (
+            f"{label} is corrupted: its {kind} is {hashed[key]}, not its name. "
+            "Delete it and import or download the repo again."
+        )
     return None
 
 
@@ -316,7 +380,8 @@ def _listing(folder: Path) -> tuple[list[os.DirEntry[str]], str | None]:
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files and links under `folder` (links to folders included, never followed), and the folders that cannot be read."""
+    """Files and links under `folder` (links to folders included, never followed), and the folders that cannot be
+    read."""
     found: list[Path] = []
     unreadable: list[tuple[Path, str]] = []
     pending = [folder]
@@ -347,7 +412,8 @@ def _name(path: Path, folder: Path) -> str:
 
 
 def _tree_folder(folder: os.DirEntry[str], lines: Callable[[Path, list[Path]], list[str]]) -> _Node:
-    """A folder's node: the lines `lines(folder, files under it sorted by path)`, and one per folder that cannot be read."""
+    """A folder's node: the lines `lines(folder, files under it sorted by path)`, and one per folder that cannot be
+    read."""
     root = Path(folder.path)
     found, unreadable = _walk(root)
     found.sort(key=lambda path: _name(path, root))

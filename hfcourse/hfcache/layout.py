@@ -18,15 +18,46 @@ from hfcourse._files import pump
 REPO_TYPES = ("model", "dataset", "space")
 # Files stored with Git LFS on the Hub: the default .gitattributes patterns, plus anything of 10 MiB or more.
 LFS_PATTERNS = (
-    "*.7z", "*.arrow", "*.bin", "*.bz2", "*.ckpt", "*.ftz", "*.gguf", "*.gz", "*.h5", "*.joblib",
-    "*.lfs.*", "*.mlmodel", "*.model", "*.msgpack", "*.npy", "*.npz", "*.onnx", "*.ot", "*.parquet",
-    "*.pb", "*.pickle", "*.pkl", "*.pt", "*.pth", "*.rar", "*.safetensors", "*.tar", "*.tflite",
-    "*.tgz", "*.wasm", "*.xz", "*.zip", "*.zst", "*tfevents*",
+    "*.7z",
+    "*.arrow",
+    "*.bin",
+    "*.bz2",
+    "*.ckpt",
+    "*.ftz",
+    "*.gguf",
+    "*.gz",
+    "*.h5",
+    "*.joblib",
+    "*.lfs.*",
+    "*.mlmodel",
+    "*.model",
+    "*.msgpack",
+    "*.npy",
+    "*.npz",
+    "*.onnx",
+    "*.ot",
+    "*.parquet",
+    "*.pb",
+    "*.pickle",
+    "*.pkl",
+    "*.pt",
+    "*.pth",
+    "*.rar",
+    "*.safetensors",
+    "*.tar",
+    "*.tflite",
+    "*.tgz",
+    "*.wasm",
+    "*.xz",
+    "*.zip",
+    "*.zst",
+    "*tfevents*",
 )
 LFS_SIZE_THRESHOLD = 10 * 1024 * 1024
 HEX40 = re.compile(r"[0-9a-f]{40}")  # a commit hash, or a git blob sha1
 HEX64 = re.compile(r"[0-9a-f]{64}")  # a sha256: the blob name of an LFS file
-# What git check-ref-format refuses anywhere in a ref name: control characters and space, ~ ^ : ? * [ \, "..", "@{", "//".
+# What git check-ref-format refuses anywhere in a ref name:
+# control characters and space, ~ ^ : ? * [ \, "..", "@{", "//".
 _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
 # A fixed identity and date make a commit hash depend on the files alone.
 _COMMITTER = "hfcourse <course-hub@hfcourse.invalid> 1700000000 +0000"
@@ -88,7 +119,9 @@ def validate_repo(repo_id: str, repo_type: str) -> None:
     try:
         validate_repo_id(repo_id)
     except HFValidationError as error:
-        raise CacheError(f"{repo_id!r} is not a valid repo id ({error}). Use ORG/NAME, e.g. google-bert/bert-base-cased.") from None
+        raise CacheError(
+            f"{repo_id!r} is not a valid repo id ({error}). Use ORG/NAME, e.g. google-bert/bert-base-cased."
+        ) from None
 
 
 def validate_refs(refs: Iterable[str]) -> None:
@@ -97,10 +130,15 @@ def validate_refs(refs: Iterable[str]) -> None:
     refs = list(refs)
     for ref in refs:
         if problem := _ref_name_problem(ref):
-            raise CacheError(f"ref {ref!r} is not a valid ref name ({problem}): use a branch or tag name such as 'main' or 'v1.0'.")
+            raise CacheError(
+                f"ref {ref!r} is not a valid ref name ({problem}): use a branch or tag name such as 'main' or 'v1.0'."
+            )
     for ref in refs:
         if clash := next((other for other in refs if other.startswith(ref + "/")), None):
-            raise CacheError(f"refs {ref!r} and {clash!r} cannot both exist: refs/{ref} would be a file and a folder. Drop one of them.")
+            raise CacheError(
+                f"refs {ref!r} and {clash!r} cannot both exist: refs/{ref} would be a file and a folder. Drop one of "
+                "them."
+            )
 
 
 def _ref_name_problem(ref: str) -> str | None:

@@ -30,9 +30,14 @@ HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
 # A fixed identity and date: the same snapshot gives the same commit hash on every machine.
 _GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "hfcourse", "GIT_AUTHOR_EMAIL": "mirror@hfcourse.invalid", "GIT_AUTHOR_DATE": "1700000000 +0000",
-    "GIT_COMMITTER_NAME": "hfcourse", "GIT_COMMITTER_EMAIL": "mirror@hfcourse.invalid", "GIT_COMMITTER_DATE": "1700000000 +0000",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",  # no user hooks, signing or line-ending rewrites
+    "GIT_AUTHOR_NAME": "hfcourse",
+    "GIT_AUTHOR_EMAIL": "mirror@hfcourse.invalid",
+    "GIT_AUTHOR_DATE": "1700000000 +0000",
+    "GIT_COMMITTER_NAME": "hfcourse",
+    "GIT_COMMITTER_EMAIL": "mirror@hfcourse.invalid",
+    "GIT_COMMITTER_DATE": "1700000000 +0000",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",  # no user hooks, signing or line-ending rewrites
 }
 _LOOPBACK = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 _running: list[Mirror] = []
@@ -69,7 +74,9 @@ def course_snapshot(repo_id: str, home: Path | None = None) -> Path:
     repo = (home or course_hub_home()) / "hub" / repo_folder_name(repo_id)
     ref = repo / "refs" / "main"
     if not ref.is_file():
-        raise MirrorError(f"{repo_id} is not in the course hub at {repo.parent}: `hfcourse hub list` shows the repos it holds.")
+        raise MirrorError(
+            f"{repo_id} is not in the course hub at {repo.parent}: `hfcourse hub list` shows the repos it holds."
+        )
     return repo / "snapshots" / ref.read_text().strip()
 
 
@@ -138,7 +145,9 @@ def run_child(code: str, env: Mapping[str, str], timeout: float = 120) -> str:
     Introduced in lesson 8.
     """
     try:
-        done = subprocess.run([sys.executable, "-c", code], env=dict(env), capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=dict(env), capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         raise MirrorError(f"the child process ran past {timeout:g} s: is the mirror still running?") from None
     if done.returncode != 0:
@@ -148,7 +157,9 @@ def run_child(code: str, env: Mapping[str, str], timeout: float = 120) -> str:
 
 def error_line(stderr: str) -> str:
     """The line of a traceback that names the exception, without its module: 'OSError: ...'."""
-    lines = [line for line in stderr.splitlines() if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line)]
+    lines = [
+        line for line in stderr.splitlines() if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line)
+    ]
     return re.sub(r"^[\w.]*\.(?=\w+:)", "", lines[-1]) if lines else ""
 
 
@@ -162,10 +173,12 @@ def table_columns(table: str, keep: Iterable[str]) -> str:
     spans = [match.span() for match in re.finditer(r"-+", lines[dashes])]
     header = [lines[dashes - 1][start:end].strip() for start, end in spans]
     wanted = [header.index(name) for name in keep]
-    body = [line for line in lines[dashes + 1:] if not line.startswith("Done in")]  # the summary line has no columns
+    body = [line for line in lines[dashes + 1 :] if not line.startswith("Done in")]  # the summary line has no columns
     rows = [[line[start:end].strip() for start, end in spans] for line in [lines[dashes - 1], *body]]
     widths = [max(len(row[column]) for row in rows) for column in wanted]
-    return "\n".join("  ".join(row[column].ljust(width) for column, width in zip(wanted, widths)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(row[column].ljust(width) for column, width in zip(wanted, widths)).rstrip() for row in rows
+    )
 
 
 def current() -> Mirror | None:
@@ -184,7 +197,9 @@ class Mirror:
     Introduced in lesson 8.
     """
 
-    def __init__(self, repos: Iterable[str], *, port: int = 0, root: Path | None = None, hub_home: Path | None = None) -> None:
+    def __init__(
+        self, repos: Iterable[str], *, port: int = 0, root: Path | None = None, hub_home: Path | None = None
+    ) -> None:
         self.repos = tuple(repos)
         if not self.repos:
             raise MirrorError("give the mirror at least one repo id, e.g. Mirror(['openai-community/gpt2']).")
@@ -222,20 +237,28 @@ class Mirror:
         command = olah_command()
         port = self.requested_port or free_port()
         if self.requested_port and not _can_bind(port):
-            raise MirrorError(f"port {port} on {HOST} is in use: pass port=0 to take a free one, or stop what listens there.")
+            raise MirrorError(
+                f"port {port} on {HOST} is in use: pass port=0 to take a free one, or stop what listens there."
+            )
         made_root = self.requested_root is None
         root = Path(tempfile.mkdtemp(prefix="hfcourse-mirror-")) if made_root else Path(self.requested_root).resolve()
         try:
             for repo_id, snapshot in self.snapshots.items():
                 message = f"{repo_id}: course hub snapshot {snapshot.name}"
-                self.commits[repo_id] = git_repo_from_snapshot(snapshot, root / "mirrors" / "models" / repo_id, message)
+                self.commits[repo_id] = git_repo_from_snapshot(
+                    snapshot, root / "mirrors" / "models" / repo_id, message
+                )
             config = root / "olah.toml"
             atomic_write(config, _config_toml(port, root).encode())
             log = (root / "olah.log").open("wb")
             started = time.perf_counter()
             process = _spawn(
                 [*command, "--config", str(config), "--log-path", str(root / "logs")],
-                cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
             log.close()
         except BaseException:
@@ -266,7 +289,9 @@ class Mirror:
     def __enter__(self) -> Mirror:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.stop()
 
     def _wait_until_serving(self, started: float) -> None:
@@ -286,7 +311,9 @@ class Mirror:
 
     def _log_tail(self, lines: int = 15) -> str:
         log = self.root / "olah.log" if self.root else None
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log and log.is_file() else "(no log)"
+        return (
+            "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log and log.is_file() else "(no log)"
+        )
 
 
 def start(repos: Iterable[str], *, port: int = 0, root: Path | None = None) -> Mirror:
@@ -295,15 +322,25 @@ def start(repos: Iterable[str], *, port: int = 0, root: Path | None = None) -> M
 
 
 def _config_toml(port: int, root: Path) -> str:
-    return "\n".join([
-        "[basic]", f'host = "{HOST}"', f"port = {port}", f'repos-path = "{(root / "olah-cache").as_posix()}"',
-        f'mirrors-path = ["{(root / "mirrors").as_posix()}"]', "",
-        "[accessibility]", "offline = true  # serve the local git repositories only; never ask huggingface.co", "",
-    ])
+    return "\n".join(
+        [
+            "[basic]",
+            f'host = "{HOST}"',
+            f"port = {port}",
+            f'repos-path = "{(root / "olah-cache").as_posix()}"',
+            f'mirrors-path = ["{(root / "mirrors").as_posix()}"]',
+            "",
+            "[accessibility]",
+            "offline = true  # serve the local git repositories only; never ask huggingface.co",
+            "",
+        ]
+    )
 
 
 def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **_GIT_IDENTITY}, capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **_GIT_IDENTITY}, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise MirrorError(f"git {args[0]} failed in {repo}: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -329,7 +366,9 @@ def _can_bind(port: int) -> bool:
 def _spawn(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
     """Popen from the launcher thread, so that a mirror started from a worker thread outlives that thread."""
     if os.getpid() not in _launchers:  # a forked child has no thread of its parent's
-        _launchers[os.getpid()] = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hfcourse-mirror-launcher")
+        _launchers[os.getpid()] = concurrent.futures.ThreadPoolExecutor(
+            1, thread_name_prefix="hfcourse-mirror-launcher"
+        )
     return _launchers[os.getpid()].submit(lambda: subprocess.Popen(command, **options)).result()
 
 

@@ -13,7 +13,16 @@ from typing import BinaryIO
 
 from hfcourse._files import atomic_write, is_temporary, pump, remove, temporary_path
 from hfcourse.hfcache.layout import (
-    HEX40, CacheError, CachedFile, commit_hash, import_lock_path, is_lfs, is_utf8, repo_folder_name, validate_refs, validate_repo,
+    HEX40,
+    CachedFile,
+    CacheError,
+    commit_hash,
+    import_lock_path,
+    is_lfs,
+    is_utf8,
+    repo_folder_name,
+    validate_refs,
+    validate_repo,
 )
 
 _SKIPPED = (".git", ".cache")  # git's own files and huggingface_hub's local-dir metadata, not files of the repo
@@ -21,8 +30,10 @@ _SKIPPED = (".git", ".cache")  # git's own files and huggingface_hub's local-dir
 _NO_SYMLINK_ERRNOS = (None, errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS)
 _NO_SYMLINK_WINERROR = 1314  # Windows without Developer Mode: "a required privilege is not held"
 _WRITE_ADVICE = {
-    errno.ENOSPC: "free some disk space", errno.EDQUOT: "free some space in your disk quota",
-    errno.EFBIG: "raise the file-size limit (ulimit -f)", errno.EROFS: "pass a --cache-dir on a writable disk",
+    errno.ENOSPC: "free some disk space",
+    errno.EDQUOT: "free some space in your disk quota",
+    errno.EFBIG: "raise the file-size limit (ulimit -f)",
+    errno.EROFS: "pass a --cache-dir on a writable disk",
     errno.EACCES: "make the cache folder writable, or pass another --cache-dir",
     errno.EPERM: "make the cache folder writable, or pass another --cache-dir",
 }
@@ -34,7 +45,9 @@ def repo_path(name: str) -> str:
         raise CacheError("a file name is empty: every file needs a path inside the repo, such as 'config.json'.")
     posix = PurePosixPath(name.replace("\\", "/"))
     if posix.is_absolute() or PureWindowsPath(name).drive or ".." in posix.parts:
-        raise CacheError(f"file name {name!r} would land outside the repo folder: use a plain relative path such as 'config.json'.")
+        raise CacheError(
+            f"file name {name!r} would land outside the repo folder: use a plain relative path such as 'config.json'."
+        )
     if str(posix) != name.replace("\\", "/"):
         raise CacheError(f"file name {name!r} is not a normalised relative path: write it as {str(posix)!r}.")
     return name
@@ -66,7 +79,9 @@ def source_files(folder: Path) -> list[tuple[str, Path]]:
             if entry.is_symlink():
                 _check_link(path, folder, root)
             elif not entry.is_file(follow_symlinks=False):
-                raise CacheError(f"{path} is not a regular file (a FIFO, socket or device): remove it from the folder.")
+                raise CacheError(
+                    f"{path} is not a regular file (a FIFO, socket or device): remove it from the folder."
+                )
             _check_readable(path)
             found.append((relative, path))
     if not found:
@@ -79,15 +94,22 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
         with os.scandir(directory) as entries:
             return sorted(entries, key=lambda entry: entry.name)
     except OSError as error:
-        raise CacheError(f"cannot read the folder {directory} ({error.strerror}): make it readable (chmod u+rx), "
-                         "or move it out of the folder you import.") from None
+        raise CacheError(
+            f"cannot read the folder {directory} ({error.strerror}): make it readable (chmod u+rx), "
+            "or move it out of the folder you import."
+        ) from None
 
 
 def _check_file_name(path: Path, name: str) -> None:
     if not is_utf8(name):
-        raise CacheError(f"the name of {str(path)!a} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names).")
+        raise CacheError(
+            f"the name of {str(path)!a} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names)."
+        )
     if "\\" in name:
-        raise CacheError(f"{path}: a file name with a backslash cannot be stored (Windows reads it as a folder separator): rename it.")
+        raise CacheError(
+            f"{path}: a file name with a backslash cannot be stored (Windows reads it as a folder separator): rename "
+            "it."
+        )
     if any(ord(character) < 32 or character == "\x7f" for character in name):
         raise CacheError(f"{str(path)!a}: the name holds a control character (a newline, a tab...): rename it.")
 
@@ -98,9 +120,14 @@ def _check_link(link: Path, folder: Path, root: Path) -> None:
         target = Path(os.path.realpath(link, strict=True))
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise CacheError(f"{link} is a link that loops back on itself: remove it, or replace it with the file.") from None
+            raise CacheError(
+                f"{link} is a link that loops back on itself: remove it, or replace it with the file."
+            ) from None
         if isinstance(error, (FileNotFoundError, NotADirectoryError)):
-            raise CacheError(f"{link} is a dangling link (to {os.readlink(link)}, which does not exist): remove it, or copy the file in.") from None
+            raise CacheError(
+                f"{link} is a dangling link (to {os.readlink(link)}, which does not exist): remove it, or copy the "
+                "file in."
+            ) from None
         raise CacheError(f"cannot follow the link {link} ({error.strerror}): replace it with the file.") from None
     if not target.is_relative_to(root):
         raise CacheError(f"{link} links outside {folder}: copy the file in instead of linking it.")
@@ -114,7 +141,9 @@ def _check_readable(path: Path) -> None:
     try:
         os.close(os.open(path, os.O_RDONLY))
     except OSError as error:
-        raise CacheError(f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder.") from None
+        raise CacheError(
+            f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder."
+        ) from None
 
 
 def import_folder(
@@ -157,7 +186,9 @@ def import_folder(
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(lock_path)):
-            return _import_locked(sources, repo_dir, revision, refs, message or f"{repo_id}: course hub stand-in", hardlink)
+            return _import_locked(
+                sources, repo_dir, revision, refs, message or f"{repo_id}: course hub stand-in", hardlink
+            )
     except OSError as error:
         raise CacheError(_write_failure(error)) from None
 
@@ -167,7 +198,9 @@ def _refuse_cache_inside(folder: Path, cache_dir: Path) -> None:
         raise CacheError(f"the cache dir {cache_dir} is a file: pass a folder (or a path that does not exist yet).")
     root, cache = os.path.realpath(folder), os.path.realpath(cache_dir)
     if Path(cache).is_relative_to(root):
-        raise CacheError(f"the cache dir {cache_dir} is inside {folder}, the folder being imported: pass a --cache-dir outside it.")
+        raise CacheError(
+            f"the cache dir {cache_dir} is inside {folder}, the folder being imported: pass a --cache-dir outside it."
+        )
 
 
 def _refuse_long_paths(repo_dir: Path, paths: list[str]) -> None:
@@ -175,8 +208,10 @@ def _refuse_long_paths(repo_dir: Path, paths: list[str]) -> None:
     snapshot = os.path.abspath(repo_dir / "snapshots" / ("0" * 40))
     longest = max(paths, key=lambda path: len(path.encode()))
     if len(os.fsencode(os.path.join(snapshot, longest))) >= limit:
-        raise CacheError(f"{longest} would have a path longer than the system allows ({limit} bytes) in the cache: "
-                         "pass a shorter --cache-dir, or shorten the folder names.")
+        raise CacheError(
+            f"{longest} would have a path longer than the system allows ({limit} bytes) in the cache: "
+            "pass a shorter --cache-dir, or shorten the folder names."
+        )
 
 
 def _path_max() -> int:
@@ -186,11 +221,19 @@ def _path_max() -> int:
         return 4096
 
 
-def _import_locked(sources: list[tuple[str, Path]], repo_dir: Path, revision: str | None, refs: tuple[str, ...],
-                   message: str, hardlink: bool) -> Path:
+def _import_locked(
+    sources: list[tuple[str, Path]],
+    repo_dir: Path,
+    revision: str | None,
+    refs: tuple[str, ...],
+    message: str,
+    hardlink: bool,
+) -> Path:
     """The import proper, under the repo's lock: what an earlier import left half-done is swept away first."""
     _sweep_temporaries(repo_dir)
-    files = [_describe(relative, path) for relative, path in sources]  # hashed now: a change made while waiting is seen
+    files = [
+        _describe(relative, path) for relative, path in sources
+    ]  # hashed now: a change made while waiting is seen
     commit = revision or commit_hash(files, message)
     snapshot = repo_dir / "snapshots" / commit
     _refuse_clashes(snapshot, [item.path for item in files], "file", "pass another --revision")
@@ -216,7 +259,9 @@ def _describe(relative: str, path: Path) -> CachedFile:
     try:
         stream = path.open("rb", buffering=0)
     except OSError as error:
-        raise CacheError(f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder.") from None
+        raise CacheError(
+            f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder."
+        ) from None
     with stream:
         return _hash_stream(relative, stream, path)
 
@@ -274,7 +319,8 @@ def _copy(source: Path, destination: Path, relative: str) -> CachedFile:
 
 
 def _store_snapshot(snapshot: Path, files: list[CachedFile]) -> None:
-    """Link every file into the snapshot. A new snapshot is filled under a temporary name, then renamed: it appears whole."""
+    """Link every file into the snapshot. A new snapshot is filled under a temporary name, then renamed: it appears
+    whole."""
     if snapshot.is_dir():
         _fill_snapshot(snapshot, snapshot, files)
         return
@@ -292,7 +338,8 @@ def _fill_snapshot(folder: Path, snapshot: Path, files: list[CachedFile]) -> Non
 
 
 def _link(link: Path, target: str) -> None:
-    """A relative symlink `link` -> `target`, replaced atomically; a copy of the target where symlinks are unavailable."""
+    """A relative symlink `link` -> `target`, replaced atomically; a copy of the target where symlinks are
+    unavailable."""
     if link.is_symlink() and os.readlink(link) == target:
         return
     link.parent.mkdir(parents=True, exist_ok=True)
@@ -313,10 +360,17 @@ def _refuse_clashes(folder: Path, names: Iterable[str], kind: str, advice: str) 
     for name in names:
         path = folder / name
         above = [path.parents[depth] for depth in range(len(PurePosixPath(name).parts) - 1)]
-        if blocker := next((parent for parent in above if parent.is_symlink() or (parent.exists() and not parent.is_dir())), None):
-            raise CacheError(f"{blocker} is a file or a link, so {kind} {name!r} cannot be written under it: {advice}, or delete it.")
+        if blocker := next(
+            (parent for parent in above if parent.is_symlink() or (parent.exists() and not parent.is_dir())), None
+        ):
+            raise CacheError(
+                f"{blocker} is a file or a link, so {kind} {name!r} cannot be written under it: {advice}, or delete "
+                "it."
+            )
         if path.is_dir() and not path.is_symlink():
-            raise CacheError(f"{path} is a folder, so {kind} {name!r} cannot be written there: {advice}, or delete it.")
+            raise CacheError(
+                f"{path} is a folder, so {kind} {name!r} cannot be written there: {advice}, or delete it."
+            )
 
 
 def _sweep_temporaries(repo_dir: Path) -> None:
@@ -332,5 +386,7 @@ def _sweep_temporaries(repo_dir: Path) -> None:
 def _write_failure(error: OSError) -> str:
     where = f" ({error.filename})" if error.filename else ""
     advice = _WRITE_ADVICE.get(error.errno or 0, "fix that")
-    return f"the import stopped: {error.strerror or error}{where}. No half-written file was left in the cache; {advice} and import again."
-
+    return (
+        f"the import stopped: {error.strerror or error}{where}. "
+        f"No half-written file was left in the cache; {advice} and import again."
+    )

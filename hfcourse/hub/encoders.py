@@ -5,16 +5,26 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus, everyday_sentiment
 from hfcourse.hub.assets import minilm_dir
 from hfcourse.hub.standins import BuiltModel, parameter_total, seed_everything
 
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
+
 MINILM = "real pretrained sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384, uncased)"
 MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 SENTIMENT_TRAIN, SENTIMENT_HELD_OUT, MAX_TOKENS = 1500, 400, 32
-THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS, THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS = 1200, 600, 400, 200
+THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS, THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS = (
+    1200,
+    600,
+    400,
+    200,
+)
 POOLER_SCALE = 0.05  # the sentiment default: tanh(0.05 h) is nearly linear
 THREE_WAY_POOLER_SCALE, THREE_WAY_EMPHASIS = 0.5, 10.0  # see _fit_classifier: pooled features a fresh head learns from
 EVERYDAY_WEIGHT = 5.0  # the few everyday sentences count five times each beside the critics' snippets
@@ -37,10 +47,14 @@ def build_sentiment(out: Path) -> BuiltModel:
     """
     reviews = corpus.reviews("train")[:SENTIMENT_TRAIN]
     texts = [s.text for s in reviews] + list(everyday_sentiment.POSITIVE) + list(everyday_sentiment.NEGATIVE)
-    labels = [s.label for s in reviews] + [1] * len(everyday_sentiment.POSITIVE) + [0] * len(everyday_sentiment.NEGATIVE)
+    labels = (
+        [s.label for s in reviews] + [1] * len(everyday_sentiment.POSITIVE) + [0] * len(everyday_sentiment.NEGATIVE)
+    )
     weights = [1.0] * len(reviews) + [EVERYDAY_WEIGHT] * (len(texts) - len(reviews))
     held_out = corpus.reviews("test")[:SENTIMENT_HELD_OUT]
-    score = _fit_classifier(out, ["NEGATIVE", "POSITIVE"], texts, labels, weights, [s.text for s in held_out], [s.label for s in held_out])
+    score = _fit_classifier(
+        out, ["NEGATIVE", "POSITIVE"], texts, labels, weights, [s.text for s in held_out], [s.label for s in held_out]
+    )
     return BuiltModel(
         "BertForSequenceClassification",
         score.parameters,
@@ -58,6 +72,7 @@ def build_three_way_sentiment(out: Path) -> BuiltModel:
 
     Rotten and fresh review snippets are negative and positive; plot-summary sentences are neutral.
     """
+
     def labelled(split: str, reviews: int, plots: int) -> tuple[list[str], list[int]]:
         rows = [(s.text, 2 * s.label) for s in corpus.reviews(split)[:reviews]]
         rows += [(s.text, 1) for s in corpus.plot_sentences(split)[:plots]]
@@ -66,8 +81,15 @@ def build_three_way_sentiment(out: Path) -> BuiltModel:
     texts, labels = labelled("train", THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS)
     held_out_texts, held_out_labels = labelled("test", THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS)
     score = _fit_classifier(
-        out, ["LABEL_0", "LABEL_1", "LABEL_2"], texts, labels, [1.0] * len(texts), held_out_texts, held_out_labels,
-        pooler_scale=THREE_WAY_POOLER_SCALE, emphasis=THREE_WAY_EMPHASIS,
+        out,
+        ["LABEL_0", "LABEL_1", "LABEL_2"],
+        texts,
+        labels,
+        [1.0] * len(texts),
+        held_out_texts,
+        held_out_labels,
+        pooler_scale=THREE_WAY_POOLER_SCALE,
+        emphasis=THREE_WAY_EMPHASIS,
     )
     return BuiltModel(
         "BertForSequenceClassification",
@@ -90,8 +112,15 @@ class _Score:
 
 
 def _fit_classifier(
-    out: Path, label_names: list[str], texts: list[str], labels: list[int], weights: list[float],
-    held_out_texts: list[str], held_out_labels: list[int], pooler_scale: float = POOLER_SCALE, emphasis: float = 0.0,
+    out: Path,
+    label_names: list[str],
+    texts: list[str],
+    labels: list[int],
+    weights: list[float],
+    held_out_texts: list[str],
+    held_out_labels: list[int],
+    pooler_scale: float = POOLER_SCALE,
+    emphasis: float = 0.0,
 ) -> _Score:
     """Save MiniLM with a classification head fitted by logistic regression on its pooled [CLS] vectors.
 
@@ -108,7 +137,9 @@ def _fit_classifier(
     seed_everything()
     tokenizer = AutoTokenizer.from_pretrained(minilm_dir())
     model = AutoModelForSequenceClassification.from_pretrained(
-        minilm_dir(), num_labels=len(label_names), id2label=dict(enumerate(label_names)),
+        minilm_dir(),
+        num_labels=len(label_names),
+        id2label=dict(enumerate(label_names)),
         label2id={name: i for i, name in enumerate(label_names)},
     )
     cls_states = _cls_states(model.bert, tokenizer, texts)
@@ -136,7 +167,7 @@ def _fit_classifier(
     return _Score(parameter_total(model), accuracy, majority)
 
 
-def _pooled(model: object, tokenizer: object, texts: list[str]) -> "np.ndarray":
+def _pooled(model: object, tokenizer: object, texts: list[str]) -> np.ndarray:
     """What the classifier sees: the pooler's output for each text."""
     import torch
 
@@ -144,8 +175,9 @@ def _pooled(model: object, tokenizer: object, texts: list[str]) -> "np.ndarray":
         return model.bert.pooler(_cls_states(model.bert, tokenizer, texts)).numpy()  # type: ignore[attr-defined]
 
 
-def _cls_states(body: object, tokenizer: object, texts: list[str]) -> "torch.Tensor":
-    """The body's last-layer [CLS] vectors (shape [n, 1, hidden], as the pooler takes them), computed once in length-sorted batches (little padding)."""
+def _cls_states(body: object, tokenizer: object, texts: list[str]) -> torch.Tensor:
+    """The body's last-layer [CLS] vectors (shape [n, 1, hidden], as the pooler takes them), computed once in
+    length-sorted batches (little padding)."""
     import torch
 
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -154,7 +186,9 @@ def _cls_states(body: object, tokenizer: object, texts: list[str]) -> "torch.Ten
     with torch.no_grad():
         for start in range(0, len(order), 64):
             batch = order[start : start + 64]
-            inputs = tokenizer([texts[i] for i in batch], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")  # type: ignore[operator]
+            inputs = tokenizer(
+                [texts[i] for i in batch], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+            )  # type: ignore[operator]
             states[batch] = body(**inputs).last_hidden_state[:, :1]  # type: ignore[operator]
     return states.clone()
 

@@ -38,7 +38,11 @@ BART_SOURCE_TOKENS, BART_TARGET_TOKENS = 64, 48
 PASSAGE_CHARACTERS = 5 * BART_SOURCE_TOKENS  # enough text for the source tokens kept (cheaper to tokenize)
 BART_BATCH, BART_STEPS, BART_LEARNING_RATE = 8, 250, 5e-3
 SUMMARY_SETTINGS = {
-    "max_length": 48, "min_length": 5, "num_beams": 2, "no_repeat_ngram_size": 3, "early_stopping": True,
+    "max_length": 48,
+    "min_length": 5,
+    "num_beams": 2,
+    "no_repeat_ngram_size": 3,
+    "early_stopping": True,
 }
 
 T5_WIDTH, T5_LAYERS, T5_VOCAB, T5_MAX_TOKENS, T5_PAIRS, T5_HELD_OUT = 64, 2, 1000, 32, 2400, 200
@@ -392,17 +396,30 @@ ADJECTIVES = (
 )
 NOUN_ADJECTIVES = ADJECTIVES[:4]  # used inside a noun phrase, where French puts them after the noun
 PARTICIPLES = (
-    ("produced", "produit"), ("written", "écrit"), ("made", "fait"), ("used", "utilisé"), ("loved", "aimé"),
-    ("published", "publié"), ("created", "créé"), ("translated", "traduit"),
+    ("produced", "produit"),
+    ("written", "écrit"),
+    ("made", "fait"),
+    ("used", "utilisé"),
+    ("loved", "aimé"),
+    ("published", "publié"),
+    ("created", "créé"),
+    ("translated", "traduit"),
 )
 AGENTS = (
-    ("Hugging Face", "Hugging Face"), ("my friend", "mon ami"), ("the teacher", "le professeur"),
-    ("the students", "les étudiants"), ("our team", "notre équipe"),
+    ("Hugging Face", "Hugging Face"),
+    ("my friend", "mon ami"),
+    ("the teacher", "le professeur"),
+    ("the students", "les étudiants"),
+    ("our team", "notre équipe"),
     ("a French company", "une entreprise française"),
 )
 # A person: English, French, and which French verb form it takes (index into a verb's forms below).
 PERSONS = (
-    ("I", "je", 0), ("You", "vous", 1), ("We", "nous", 2), ("They", "ils", 4), ("My friend", "mon ami", 3),
+    ("I", "je", 0),
+    ("You", "vous", 1),
+    ("We", "nous", 2),
+    ("They", "ils", 4),
+    ("My friend", "mon ami", 3),
     ("Hugging Face", "Hugging Face", 3),
 )
 # A verb: English base and third person, French forms for je, vous, nous, il, ils.

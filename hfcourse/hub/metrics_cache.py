@@ -25,5 +25,11 @@ def install_metrics(hf_home: Path) -> list[dict[str, str]]:
     for name in METRICS:
         url = script_url(name)
         shutil.copyfile(METRICS_DIR / f"{name}.py", downloads / f"{hashlib.sha256(url.encode()).hexdigest()}.py")
-        facts.append({"name": name, "real": f"evaluate-metric/{name}", "source": f"metric script written for the course ({name}.py, scikit-learn)"})
+        facts.append(
+            {
+                "name": name,
+                "real": f"evaluate-metric/{name}",
+                "source": f"metric script written for the course ({name}.py, scikit-learn)",
+            }
+        )
     return facts

@@ -14,17 +14,57 @@ from collections import defaultdict
 from hfcourse.hub.corpus import Snippet
 
 SYNONYMS = {
-    "film": "movie", "movie": "film", "funny": "amusing", "big": "large", "story": "tale",
-    "smart": "clever", "often": "frequently", "begins": "starts", "ends": "finishes", "fast": "quick",
-    "hard": "difficult", "simple": "plain", "shows": "displays", "about": "concerning", "kids": "children",
-    "picture": "film", "makes": "renders", "director": "filmmaker", "actors": "performers", "scenes": "sequences",
+    "film": "movie",
+    "movie": "film",
+    "funny": "amusing",
+    "big": "large",
+    "story": "tale",
+    "smart": "clever",
+    "often": "frequently",
+    "begins": "starts",
+    "ends": "finishes",
+    "fast": "quick",
+    "hard": "difficult",
+    "simple": "plain",
+    "shows": "displays",
+    "about": "concerning",
+    "kids": "children",
+    "picture": "film",
+    "makes": "renders",
+    "director": "filmmaker",
+    "actors": "performers",
+    "scenes": "sequences",
 }
-CONTRACTIONS = {"doesn't": "does not", "isn't": "is not", "it's": "it is", "can't": "cannot", "won't": "will not",
-                "don't": "do not", "wasn't": "was not", "there's": "there is", "that's": "that is"}
+CONTRACTIONS = {
+    "doesn't": "does not",
+    "isn't": "is not",
+    "it's": "it is",
+    "can't": "cannot",
+    "won't": "will not",
+    "don't": "do not",
+    "wasn't": "was not",
+    "there's": "there is",
+    "that's": "that is",
+}
 INTENSIFIERS = ("very ", "really ", "quite ", "rather ")
-POLARITY = {"good": "bad", "bad": "good", "best": "worst", "worst": "best", "great": "awful", "awful": "great",
-            "funny": "dull", "dull": "funny", "smart": "stupid", "stupid": "smart", "fresh": "stale",
-            "entertaining": "tedious", "boring": "gripping", "beautiful": "ugly", "love": "hate", "well": "badly"}
+POLARITY = {
+    "good": "bad",
+    "bad": "good",
+    "best": "worst",
+    "worst": "best",
+    "great": "awful",
+    "awful": "great",
+    "funny": "dull",
+    "dull": "funny",
+    "smart": "stupid",
+    "stupid": "smart",
+    "fresh": "stale",
+    "entertaining": "tedious",
+    "boring": "gripping",
+    "beautiful": "ugly",
+    "love": "hate",
+    "well": "badly",
+}
 NEGATABLE = re.compile(r"\b(is|was|are|were|has|does)\b ")
 
 

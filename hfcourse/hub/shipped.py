@@ -43,15 +43,22 @@ class ShippedStandIn:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "facts": self.facts.__dict__, "shipped": self.shipped, "minilm_files": self.minilm_files,
-            "minilm_tensors": self.minilm_tensors, "folder": self.folder,
+            "facts": self.facts.__dict__,
+            "shipped": self.shipped,
+            "minilm_files": self.minilm_files,
+            "minilm_tensors": self.minilm_tensors,
+            "folder": self.folder,
         }
 
     @classmethod
     def from_json(cls, name: str, entry: dict[str, object]) -> ShippedStandIn:
         facts = entry["facts"]
         assert isinstance(facts, dict)
-        return cls(name, BuiltModel(**facts), *(dict(entry[key]) for key in ("shipped", "minilm_files", "minilm_tensors", "folder")))  # type: ignore[call-overload]
+        return cls(
+            name,
+            BuiltModel(**facts),
+            *(dict(entry[key]) for key in ("shipped", "minilm_files", "minilm_tensors", "folder")),
+        )  # type: ignore[call-overload]
 
 
 def manifest_file(weights_dir: Path = WEIGHTS_DIR) -> Path:
@@ -64,16 +71,20 @@ def read_manifest(weights_dir: Path = WEIGHTS_DIR) -> dict[str, object]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ShippedWeightsError(f"{path} is missing: the trained weights are not in this checkout. "
-                                  "Restore hfcourse/hub/weights/ from git, or train them with `hfcourse hub train`.") from None
+        raise ShippedWeightsError(
+            f"{path} is missing: the trained weights are not in this checkout. "
+            "Restore hfcourse/hub/weights/ from git, or train them with `hfcourse hub train`."
+        ) from None
 
 
 def shipped_stand_in(name: str, weights_dir: Path = WEIGHTS_DIR) -> ShippedStandIn:
     stand_ins = read_manifest(weights_dir)["stand_ins"]
     assert isinstance(stand_ins, dict)
     if name not in stand_ins:
-        raise ShippedWeightsError(f"No trained weights for the stand-in {name!r} in {weights_dir}: "
-                                  f"train them with `hfcourse hub train --only {name}`.")
+        raise ShippedWeightsError(
+            f"No trained weights for the stand-in {name!r} in {weights_dir}: "
+            f"train them with `hfcourse hub train --only {name}`."
+        )
     return ShippedStandIn.from_json(name, stand_ins[name])
 
 
@@ -85,14 +96,20 @@ def assemble(name: str, out: Path, weights_dir: Path = WEIGHTS_DIR) -> BuiltMode
     if written != sorted(entry.folder):
         raise ShippedWeightsError(f"{name}: assembled {written}, the manifest lists {sorted(entry.folder)}.")
     for file, digest in entry.folder.items():
-        _check(out / file, digest, "the assembly is not exact on this machine; please report it with `hfcourse hub list`")
+        _check(
+            out / file, digest, "the assembly is not exact on this machine; please report it with `hfcourse hub list`"
+        )
     return entry.facts
 
 
 def assemble_files(entry: ShippedStandIn, source: Path, out: Path) -> None:
     """Check the shipped files in `source`, then copy them and MiniLM's into `out`, merging the weights."""
     for file, digest in entry.shipped.items():
-        _check(source / file, digest, f"train it again with `hfcourse hub train --only {entry.name}`, or restore it from git")
+        _check(
+            source / file,
+            digest,
+            f"train it again with `hfcourse hub train --only {entry.name}`, or restore it from git",
+        )
     out.mkdir(parents=True)
     merged = (WEIGHTS_FILE, ROW_PATCHES_FILE) if entry.minilm_tensors else ()
     for file in entry.shipped:

@@ -16,7 +16,9 @@ class BuiltModel:
     parameters: int
     source: str  # where the weights come from, e.g. "real pretrained all-MiniLM-L6-v2 body; head fitted here on ..."
     license: str
-    score: str | None = None  # a held-out measurement, e.g. "held-out accuracy 0.71 (majority class 0.61), 1504 snippets"
+    score: str | None = (
+        None  # a held-out measurement, e.g. "held-out accuracy 0.71 (majority class 0.61), 1504 snippets"
+    )
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class ModelStandIn:
         _, targeted_task, options = check_task(self.pipeline_task)
         model, revision = get_default_model_and_revision(targeted_task, "pt", options)
         if model != self.repo_id:
-            raise ValueError(f"transformers' default for {self.pipeline_task} is {model}, not {self.repo_id}: update the catalog.")
+            raise ValueError(
+                f"transformers' default for {self.pipeline_task} is {model}, not {self.repo_id}: update the catalog."
+            )
         return ("main", revision)
 
 

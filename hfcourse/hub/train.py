@@ -20,8 +20,16 @@ from pathlib import Path
 from hfcourse._files import atomic_write, sha256_file
 from hfcourse.hub.catalog import stand_in_builders
 from hfcourse.hub.shipped import (
-    ROW_PATCHES_FILE, SAFETENSORS_METADATA, WEIGHTS_DIR, WEIGHTS_FILE, ShippedStandIn, ShippedWeightsError, assemble_files,
-    manifest_file, minilm_file_hashes, minilm_weights,
+    ROW_PATCHES_FILE,
+    SAFETENSORS_METADATA,
+    WEIGHTS_DIR,
+    WEIGHTS_FILE,
+    ShippedStandIn,
+    ShippedWeightsError,
+    assemble_files,
+    manifest_file,
+    minilm_file_hashes,
+    minilm_weights,
 )
 from hfcourse.hub.standins import BuiltModel
 
@@ -50,9 +58,13 @@ def train_stand_ins(only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, l
         seconds[name] = round(time.perf_counter() - started, 1)
         log(f"  trained {name} in {seconds[name]:.0f} s: {facts.score or facts.architecture}")
     manifest = {
-        "about": "Weights trained by `hfcourse hub train` and assembled by `hfcourse hub build`; see hfcourse/hub/shipped.py.",
-        "trained_on": {"machine": platform.machine(), "python": platform.python_version(),
-                       **{package: metadata.version(package) for package in TRAINED_WITH}},
+        "about": "Weights trained by `hfcourse hub train` and assembled by `hfcourse hub build`; see "
+        "hfcourse/hub/shipped.py.",
+        "trained_on": {
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            **{package: metadata.version(package) for package in TRAINED_WITH},
+        },
         "training_seconds": {name: seconds[name] for name in builders if name in seconds},
         "stand_ins": {name: stand_ins[name] for name in builders if name in stand_ins},
     }
@@ -67,9 +79,14 @@ def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> Ship
     minilm_hashes = minilm_file_hashes()
     folder_files = sorted(path.name for path in trained.iterdir())
     if any(path.is_dir() for path in trained.iterdir()):
-        raise ShippedWeightsError(f"{name}: the builder wrote a sub-folder; stand-ins are flat save_pretrained folders.")
-    minilm_files = {file: file for file in folder_files
-                    if file != WEIGHTS_FILE and minilm_hashes.get(file) == sha256_file(trained / file)}
+        raise ShippedWeightsError(
+            f"{name}: the builder wrote a sub-folder; stand-ins are flat save_pretrained folders."
+        )
+    minilm_files = {
+        file: file
+        for file in folder_files
+        if file != WEIGHTS_FILE and minilm_hashes.get(file) == sha256_file(trained / file)
+    }
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=weights_dir))
     try:
         minilm_tensors = _split_weights(trained / WEIGHTS_FILE, staging)
@@ -108,7 +125,11 @@ def _split_weights(trained: Path, staging: Path) -> dict[str, str]:
         if twin is None or twin.dtype != tensor.dtype or twin.shape != tensor.shape or tensor.ndim == 0:
             own[key] = tensor
             continue
-        changed = (tensor.reshape(len(tensor), -1).view("u1") != twin.reshape(len(twin), -1).view("u1")).any(axis=1).nonzero()[0]
+        changed = (
+            (tensor.reshape(len(tensor), -1).view("u1") != twin.reshape(len(twin), -1).view("u1"))
+            .any(axis=1)
+            .nonzero()[0]
+        )
         if len(changed) > MAX_PATCHED_ROWS * len(tensor):
             own[key] = tensor
             continue

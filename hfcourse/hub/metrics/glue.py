@@ -17,7 +17,20 @@ Examples:
     >>> glue_metric.compute(predictions=[0, 1], references=[0, 1])
     {'accuracy': 1.0, 'f1': 1.0}
 """
-_CONFIGS = ("sst2", "mnli", "mnli_mismatched", "mnli_matched", "cola", "stsb", "mrpc", "qqp", "qnli", "rte", "wnli", "hans")
+_CONFIGS = (
+    "sst2",
+    "mnli",
+    "mnli_mismatched",
+    "mnli_matched",
+    "cola",
+    "stsb",
+    "mrpc",
+    "qqp",
+    "qnli",
+    "rte",
+    "wnli",
+    "hans",
+)
 
 
 def simple_accuracy(preds, labels):
@@ -30,12 +43,17 @@ class Glue(evaluate.Metric):
         if self.config_name not in _CONFIGS:
             raise KeyError(f"You should supply a configuration name selected in {list(_CONFIGS)}")
         if self.config_name == "stsb":
-            raise NotImplementedError("The course hub's glue metric covers the classification tasks only (stsb needs scipy's pearsonr/spearmanr).")
+            raise NotImplementedError(
+                "The course hub's glue metric covers the classification tasks only (stsb needs scipy's "
+                "pearsonr/spearmanr)."
+            )
         return evaluate.MetricInfo(
             description=_DESCRIPTION,
             citation=_CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("int64"), "references": datasets.Value("int64")}),
+            features=datasets.Features(
+                {"predictions": datasets.Value("int64"), "references": datasets.Value("int64")}
+            ),
             format="numpy",
         )
 
@@ -43,5 +61,8 @@ class Glue(evaluate.Metric):
         if self.config_name == "cola":
             return {"matthews_correlation": float(matthews_corrcoef(references, predictions))}
         if self.config_name in ("mrpc", "qqp"):
-            return {"accuracy": simple_accuracy(predictions, references), "f1": float(f1_score(y_true=references, y_pred=predictions))}
+            return {
+                "accuracy": simple_accuracy(predictions, references),
+                "f1": float(f1_score(y_true=references, y_pred=predictions)),
+            }
         return {"accuracy": simple_accuracy(predictions, references)}
