@@ -57,20 +57,20 @@ def label_names(answer: Any, count: int, per: str) -> list[str]:
 
 def numbers(answer: Any, expected: str) -> list[float]:
     """A list of numbers (floats, ints, or zero-dimensional tensors)."""
-    if isinstance(answer, str):
-        raise wrong_type(expected, answer)
-    try:
-        return [float(item) for item in answer]
-    except (TypeError, ValueError):
-        raise wrong_type(expected, answer) from None
+    return _each_converted(answer, expected, float)
 
 
 def integers(answer: Any, expected: str) -> list[int]:
     """A list of ints (or zero-dimensional tensors)."""
+    return _each_converted(answer, expected, int)
+
+
+def _each_converted(answer: Any, expected: str, convert: Callable[[Any], T]) -> list[T]:
+    """Every item of `answer` converted; a str, or an item that does not convert, is the wrong type."""
     if isinstance(answer, str):
         raise wrong_type(expected, answer)
     try:
-        return [int(item) for item in answer]
+        return [convert(item) for item in answer]
     except (TypeError, ValueError):
         raise wrong_type(expected, answer) from None
 
