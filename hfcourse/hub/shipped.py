@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from hfcourse._files import sha256_file
-from hfcourse.hub.assets import MINILM_ASSETS, minilm_dir
+from hfcourse.hub.assets import minilm_dir
 from hfcourse.hub.standins import BuiltModel
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -147,11 +147,6 @@ def minilm_weights() -> dict[str, object]:
     from safetensors.numpy import load_file
 
     return load_file(minilm_dir() / WEIGHTS_FILE)
-
-
-def minilm_file_hashes() -> dict[str, str]:
-    """MiniLM's files (name -> sha256), as pinned in assets.py."""
-    return {name: asset.sha256 for name, asset in MINILM_ASSETS.items()}
 
 
 def _check(path: Path, expected: str, fix: str) -> None:

@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from hfcourse._files import atomic_write, sha256_file
+from hfcourse.hub.assets import MINILM_FILES
 from hfcourse.hub.catalog import stand_in_builders
 from hfcourse.hub.shipped import (
     ROW_PATCHES_FILE,
@@ -28,7 +29,6 @@ from hfcourse.hub.shipped import (
     ShippedWeightsError,
     assemble_files,
     manifest_file,
-    minilm_file_hashes,
     minilm_weights,
 )
 from hfcourse.hub.standins import BuiltModel
@@ -76,7 +76,6 @@ def train_stand_ins(only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, l
 
 def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> ShippedStandIn:
     """Keep what training made in `weights_dir/name`; check that the assembly gives back every trained tensor."""
-    minilm_hashes = minilm_file_hashes()
     folder_files = sorted(path.name for path in trained.iterdir())
     if any(path.is_dir() for path in trained.iterdir()):
         raise ShippedWeightsError(
@@ -85,7 +84,7 @@ def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> Ship
     minilm_files = {
         file: file
         for file in folder_files
-        if file != WEIGHTS_FILE and minilm_hashes.get(file) == sha256_file(trained / file)
+        if file != WEIGHTS_FILE and MINILM_FILES.get(file) == sha256_file(trained / file)
     }
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=weights_dir))
     try:
