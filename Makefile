@@ -12,8 +12,11 @@ OTHER_CPU := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null \
 	&& echo ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 || echo ATEN_CPU_CAPABILITY=default MKL_CBWR=AVX) \
 	NPY_DISABLE_CPU_FEATURES="AVX512F AVX512_SKX"
 OTHER_CPU_COPY := build/other-cpu
+# What lessons and benchmarks measure goes to one results file, from which `make readme` renders the README's numbers.
+MEASURING := HFCOURSE_RESULTS=$(CURDIR)/benchmarks/results.json HFCOURSE_MODE=offline
+RESULTS := $(MEASURING) $(BIN)/python -m hfcourse.dev.results
 
-.PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint
+.PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	$(BIN)/jupyter lab notebooks/
@@ -54,9 +57,23 @@ $(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets
 	$(BIN)/python -c "import matplotlib.font_manager"
 	touch $(STAMP)
 
-notebooks: hub  ## re-execute every lesson offline and store its outputs (what nbval then compares)
-	HFCOURSE_MODE=offline $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+notebooks: hub  ## re-execute every lesson offline, store its outputs (what nbval compares) and record its numbers
+	for notebook in notebooks/*.ipynb; do \
+		$(RESULTS) time lesson_seconds "$$(basename $$notebook .ipynb | cut -c1-2 | sed 's/^/lesson/')" -- \
+			$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$notebook || exit 1; \
+	done
 	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb
+
+measure: hub  ## maintainers: re-measure everything the README reports (about 25 min), then render it
+	$(RESULTS) time hub hub_build_seconds -- env HFCOURSE_HUB=$$(mktemp -d)/course-hub $(BIN)/hfcourse hub build
+	$(MEASURING) $(BIN)/python benchmarks/dynamic_padding.py
+	$(MEASURING) $(BIN)/python benchmarks/hash_throughput.py
+	$(MAKE) --no-print-directory notebooks
+	$(RESULTS) time make_test make_test_seconds -- env -u HFCOURSE_RESULTS HFCOURSE_HUB=$$(mktemp -d)/course-hub $(MAKE) test
+	$(MAKE) --no-print-directory readme
+
+readme: $(STAMP)  ## render the README's measured numbers from benchmarks/results.json and the shipped weights
+	$(BIN)/python -m hfcourse.dev.results render
 
 clean-notebooks: $(STAMP)  ## strip volatile metadata from the notebooks (run after executing them)
 	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb

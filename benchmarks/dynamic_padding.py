@@ -3,7 +3,8 @@
     python benchmarks/dynamic_padding.py [--rows N] [--max-length 128] [--batch-size 16]
 
 Runs in whatever mode hfcourse.setup() picks (HFCOURSE_MODE=offline for the course hub). Prints the table
-and the ratios; the lesson (04_datasets.ipynb) runs the same comparison on a subset.
+and the ratios, and records them when $HFCOURSE_RESULTS names a results file (`make measure` does). The
+lesson (04_datasets.ipynb) runs the same comparison on a subset.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> None:
     from torch.utils.data import DataLoader
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
+    from hfcourse.measured import record
     from hfcourse.padding import epoch_cost_table, forward_epoch
 
     torch.manual_seed(0)
@@ -56,6 +58,15 @@ def main() -> None:
         f"{torch.get_num_threads()} threads"
     )
     print(epoch_cost_table(*costs))
+    fixed_cost, dynamic_cost = costs
+    record(
+        "padding_benchmark",
+        {
+            "rows": args.rows,
+            "fewer_positions": fixed_cost.positions / dynamic_cost.positions,
+            "speedup": fixed_cost.seconds / dynamic_cost.seconds,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from hfcourse._files import sha256_file
 from hfcourse.hfcache.layout import git_blob_sha1
+from hfcourse.measured import record
 
 MIB = 1024 * 1024
 THRESHOLD = 0.9
@@ -69,7 +70,7 @@ def main() -> int:
             ("sha256", coreutils("sha256sum", path), lambda: sha256_file(path)),
             ("sha1", coreutils("sha1sum", path), lambda: git_blob_sha1(path)),
         ]
-        rows, slow = [], False
+        rows, slow, ratios = [], False, {}
         for kind, tool, ours in pairs:
             tool_time, tool_digest = best_time(tool, args.repeats)
             our_time, our_digest = best_time(ours, args.repeats)
@@ -77,6 +78,7 @@ def main() -> int:
                 raise SystemExit(f"sha256_file gave {our_digest}, sha256sum {tool_digest}: the hashes disagree")
             ratio = tool_time / our_time
             slow |= ratio < THRESHOLD
+            ratios[f"{kind}_vs_{kind}sum"] = ratio
             name_tool, name_ours = f"{kind}sum", "sha256_file" if kind == "sha256" else "git_blob_sha1"
             rows.append((name_tool, path.stat().st_size / tool_time / 1e6, ""))
             rows.append(
@@ -101,6 +103,7 @@ def main() -> int:
         f" ({rss_after - rss_before:+.0f} MiB): memory stays flat"
     )
     print(f"{'FAIL: below' if slow else 'OK: every hash at or above'} {THRESHOLD}x of coreutils")
+    record("hash_benchmark", {**ratios, "file_mib": args.mib, "rss_growth_mib": rss_after - rss_before})
     return 1 if slow else 0
 
 
