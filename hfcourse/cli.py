@@ -141,7 +141,10 @@ def describe_hub(manifest: dict) -> str:
         lines = [
             f"{model['repo_id']}{names}",
             wrap("real:", model["real"]),
-            wrap("stand-in:", f"{model['architecture']}, {model['parameters'] / 1e6:.1f}M parameters"),
+            wrap(
+                "stand-in:",
+                f"{model['architecture']}, {model['parameters'] / 1e6:.1f}M parameters ({model['sizes']})",
+            ),
             wrap("source:", model["source"]),
             wrap("license:", model["license"]),
         ]

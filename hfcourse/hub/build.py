@@ -23,7 +23,7 @@ from hfcourse._files import atomic_write
 from hfcourse.hfcache.writer import import_folder
 from hfcourse.hub.catalog import MODELS
 from hfcourse.hub.shipped import WEIGHTS_DIR, assemble, manifest_file
-from hfcourse.hub.standins import BuiltModel
+from hfcourse.hub.standins import BuiltModel, config_sizes
 from hfcourse.modes import QUIET_ENV
 from hfcourse.paths import course_hub_home, manifest_path
 
@@ -109,6 +109,7 @@ def _build_into(staging: Path, log: Log) -> None:
                 "refs": list(stand_in.refs()),
                 "real": stand_in.real_checkpoint,
                 **asdict(facts),
+                "sizes": config_sizes(json.loads((folder / "config.json").read_text(encoding="utf-8"))),
             }
         )
     shutil.rmtree(work)

@@ -20,7 +20,8 @@ def _lazy(module: str, function: str) -> Callable[[Path], BuiltModel]:
     return build
 
 
-build_encoder = _lazy("encoders", "build_encoder")
+build_roberta_mlm = _lazy("roberta", "build_roberta_mlm")  # one stand-in for two repo ids
+SHARED_STAND_INS = ("roberta_mlm",)  # stand-ins whose tensors later ones borrow (the adapted RoBERTa body)
 PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
@@ -32,7 +33,7 @@ PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "distilbert/distilroberta-base",
         "DistilRoBERTa base (82M), masked language model",
-        _lazy("heads", "build_fill_mask"),
+        build_roberta_mlm,
         ("distilroberta-base",),
         "fill-mask",
     ),
@@ -74,28 +75,38 @@ PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "facebook/bart-large-mnli",
         "BART large (407M) fine-tuned on MultiNLI",
-        _lazy("heads", "build_zero_shot"),
+        _lazy("bart", "build_zero_shot"),
         (),
         "zero-shot-classification",
     ),
     ModelStandIn(
         "distilbert/distilbert-base-cased",
         "DistilBERT base (66M), cased",
-        build_encoder,
+        _lazy("heads", "build_distilbert_cased_mlm"),
         ("distilbert-base-cased",),
         "feature-extraction",
     ),
 )
 BACKBONES: tuple[ModelStandIn, ...] = (
-    ModelStandIn("google-bert/bert-base-uncased", "BERT base (110M), uncased", build_encoder, ("bert-base-uncased",)),
-    ModelStandIn("google-bert/bert-base-cased", "BERT base (108M), cased", build_encoder, ("bert-base-cased",)),
-    ModelStandIn("FacebookAI/roberta-base", "RoBERTa base (125M)", build_encoder, ("roberta-base",)),
+    ModelStandIn(
+        "google-bert/bert-base-uncased",
+        "BERT base (110M), uncased",
+        _lazy("heads", "build_bert_mlm"),
+        ("bert-base-uncased",),
+    ),
+    ModelStandIn(
+        "google-bert/bert-base-cased",
+        "BERT base (108M), cased",
+        _lazy("heads", "build_bert_cased_mlm"),
+        ("bert-base-cased",),
+    ),
+    ModelStandIn("FacebookAI/roberta-base", "RoBERTa base (125M)", build_roberta_mlm, ("roberta-base",)),
 )
 CLASSIFIERS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "cardiffnlp/twitter-roberta-base-sentiment",
         "Twitter-roBERTa base (125M) for 3-way tweet sentiment: LABEL_0 negative, LABEL_1 neutral, LABEL_2 positive",
-        _lazy("encoders", "build_three_way_sentiment"),
+        _lazy("roberta", "build_three_way_sentiment"),
     ),
 )
 MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES + CLASSIFIERS

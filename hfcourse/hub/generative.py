@@ -10,13 +10,14 @@ import functools
 import itertools
 import math
 import random
+import string
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus
-from hfcourse.hub.standins import BuiltModel, parameter_total, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
     import torch
@@ -114,7 +115,7 @@ def build_text_generation(out: Path) -> BuiltModel:
     held_out = held_out.view(32, GPT2_CONTEXT)
     model.generation_config = GenerationConfig(bos_token_id=eos, eos_token_id=eos, pad_token_id=eos)
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)
     return BuiltModel(
         "GPT2LMHeadModel",
         parameter_total(model),
@@ -216,7 +217,7 @@ def build_summarization(out: Path) -> BuiltModel:
     accuracy = _teacher_forced_accuracy(model, held_out_examples)
     exact = _exact_matches(model, tokenizer, passages, leads, BART_TARGET_TOKENS)
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)
     return BuiltModel(
         "BartForConditionalGeneration",
         parameter_total(model),
@@ -330,7 +331,7 @@ def build_translation(out: Path) -> BuiltModel:
     accuracy = _teacher_forced_accuracy(model, _encode_pairs(tokenizer, held_out, T5_MAX_TOKENS, T5_MAX_TOKENS))
     exact = _exact_matches(model, tokenizer, [en for en, _ in held_out], [fr for _, fr in held_out], T5_MAX_TOKENS)
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)
     return BuiltModel(
         "T5ForConditionalGeneration",
         parameter_total(model),
@@ -354,7 +355,12 @@ def _sentencepiece_like_bpe(texts: Sequence[str]) -> Tokenizer:
     tokenizer.post_processor = processors.TemplateProcessing(
         single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)]
     )
-    trainer = trainers.BpeTrainer(vocab_size=T5_VOCAB, special_tokens=["<pad>", "</s>", "<unk>"], show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=T5_VOCAB,
+        special_tokens=["<pad>", "</s>", "<unk>"],
+        initial_alphabet=list(string.ascii_letters + string.digits + string.punctuation),  # any name can be spelt
+        show_progress=False,
+    )
     tokenizer.train_from_iterator(texts, trainer)
     return tokenizer
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import random
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hfcourse.hub import corpus
+from hfcourse.hub import corpus, minilm_bodies
 from hfcourse.hub.assets import minilm_dir
-from hfcourse.hub.standins import BuiltModel, parameter_total, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
     import torch
@@ -645,43 +643,104 @@ TOPIC_SENTENCES: dict[str, tuple[str, ...]] = {
 SENTIMENTS = ("negative", "positive")  # hypotheses a factual topic sentence neither entails nor contradicts
 
 
-def build_fill_mask(out: Path) -> BuiltModel:
-    """BertForMaskedLM: an MLM head (transform and output bias; decoder tied to the word embeddings) on masked
-    words."""
-    import torch
+def build_bert_mlm(out: Path) -> BuiltModel:
+    """BertForMaskedLM, uncased (bert-base-uncased): MiniLM with an MLM head, and MiniLM's pooler kept."""
     from transformers import BertForMaskedLM
 
+    model = minilm_bodies.model_with_body(BertForMaskedLM, cased=False)
+    return _masked_language_model(model, minilm_bodies.tokenizer("bert", cased=False), out)
+
+
+def build_bert_cased_mlm(out: Path) -> BuiltModel:
+    """BertForMaskedLM, cased (bert-base-cased)."""
+    from transformers import BertForMaskedLM
+
+    model = minilm_bodies.model_with_body(BertForMaskedLM, cased=True)
+    return _masked_language_model(model, minilm_bodies.tokenizer("bert", cased=True), out)
+
+
+def build_distilbert_cased_mlm(out: Path) -> BuiltModel:
+    """DistilBertForMaskedLM, cased (distilbert-base-cased): MiniLM transplanted, with an MLM head."""
+    from transformers import DistilBertForMaskedLM
+
+    model = minilm_bodies.model_with_body(DistilBertForMaskedLM, cased=True)
+    return _masked_language_model(model, minilm_bodies.tokenizer("distilbert", cased=True), out)
+
+
+def _masked_language_model(model: PreTrainedModel, tokenizer: BertTokenizerFast, out: Path) -> BuiltModel:
+    """Fit the MLM head of a BERT or DistilBERT masked LM (transform and output bias; the decoder is tied to the
+    word embeddings) on masked words of real text, and save it."""
+    import torch
+
     seed_everything()
-    tokenizer = _tokenizer(mask_token="<mask>")
-    model = _model_with_body(BertForMaskedLM)
-    embeddings = model.bert.embeddings.word_embeddings.weight
+    embeddings = model.get_input_embeddings().weight
     with torch.no_grad():  # MiniLM never trained its [MASK] row (norm 0.24); the [UNK] row reads as "some word here"
         embeddings[MASK_ID] = embeddings[UNK_ID]
     words = _frequent_whole_words(tokenizer, MLM_VOCABULARY)
-    states, targets = _masked_states(model.bert, tokenizer, _mlm_texts("train", MLM_TEXTS), words)
-    head = model.cls.predictions
+    states, targets = _masked_states(model.base_model, tokenizer, _mlm_texts("train", MLM_TEXTS), words)
+    transform, bias = _mlm_transform(model)
     with torch.no_grad():
-        head.bias.fill_(-100.0)  # words outside the head's vocabulary are never proposed
-        head.bias[words.ids] = words.log_frequency
+        bias.fill_(-100.0)  # words outside the head's vocabulary are never proposed
+        bias[words.ids] = words.log_frequency
     known_embeddings = embeddings.detach()[words.ids]
 
     def batch_loss(batch: torch.Tensor) -> torch.Tensor:
-        logits = head.transform(states[batch]) @ known_embeddings.T + head.bias[words.ids]
+        logits = transform(states[batch]) @ known_embeddings.T + bias[words.ids]
         return _cross_entropy(logits, words.index[targets[batch]])
 
-    _fit([*head.transform.parameters(), head.bias], batch_loss, len(targets), epochs=8, lr=1e-3, weight_decay=0.1)
-    held_states, held_targets = _masked_states(model.bert, tokenizer, _mlm_texts("test", MLM_HELD_OUT_TEXTS), words)
-    top1, top5, most_frequent = _mlm_accuracy(head(held_states), held_targets, words)
+    _fit([*_transform_parameters(model), bias], batch_loss, len(targets), epochs=8, lr=1e-3, weight_decay=0.1)
+    held_states, held_targets = _masked_states(
+        model.base_model, tokenizer, _mlm_texts("test", MLM_HELD_OUT_TEXTS), words
+    )
+    with torch.no_grad():
+        logits = transform(held_states) @ embeddings.T + bias
+    top1, top5, most_frequent = _mlm_accuracy(logits, held_targets, words)
     _save(model, tokenizer, out)
+    if model.config.model_type == "bert":
+        _add_minilm_pooler(out)
+    cased = "cased" if tokenizer.init_kwargs.get("do_lower_case") is False else "uncased"
+    transplant = ", transplanted into DistilBERT's layout," if model.config.model_type == "distilbert" else ""
     return _built(
         model,
-        f"{BODY} except its [MASK] embedding row, which MiniLM never trained, set to a copy of the [UNK] row; "
-        f"MLM head (transform and output bias; decoder tied to the word embeddings) fitted here on {len(targets)} "
-        f"masked words of {MLM_TEXTS} real Rotten Tomatoes review and plot sentences (Pang & Lee data); it "
-        f"proposes only the {MLM_VOCABULARY} most frequent whole words of that corpus",
+        f"{BODY}{transplant} {cased}, except its [MASK] embedding row, which MiniLM never trained, set to a copy of "
+        f"the [UNK] row; MLM head (transform and output bias; decoder tied to the word embeddings) fitted here on "
+        f"{len(targets)} masked words of {MLM_TEXTS} real Rotten Tomatoes review and plot sentences (Pang & Lee "
+        f"data); it proposes only the {MLM_VOCABULARY} most frequent whole words of that corpus, in lower case",
         f"held-out top-1 accuracy {top1:.2f} (always the most frequent word: {most_frequent:.2f}), top-5 "
         f"{top5:.2f}, on {len(held_targets)} masked words of Rotten Tomatoes snippets of other movies",
     )
+
+
+def _mlm_transform(model: PreTrainedModel) -> tuple[Callable[[torch.Tensor], torch.Tensor], torch.nn.Parameter]:
+    """What an MLM head computes before the tied decoder, and its output bias: BERT's or DistilBERT's names."""
+    import torch
+
+    if model.config.model_type == "distilbert":
+
+        def transform(states: torch.Tensor) -> torch.Tensor:
+            return model.vocab_layer_norm(torch.nn.functional.gelu(model.vocab_transform(states)))
+
+        return transform, model.vocab_projector.bias
+    return model.cls.predictions.transform, model.cls.predictions.bias
+
+
+def _transform_parameters(model: PreTrainedModel) -> list[torch.nn.Parameter]:
+    if model.config.model_type == "distilbert":
+        return [*model.vocab_transform.parameters(), *model.vocab_layer_norm.parameters()]
+    return [*model.cls.predictions.transform.parameters()]
+
+
+def _add_minilm_pooler(out: Path) -> None:
+    """Put MiniLM's pooler into a saved BertForMaskedLM, as the real BERT checkpoints hold theirs: AutoModel then
+    loads the whole body, pooler included, and BertForMaskedLM ignores it."""
+    from safetensors.numpy import load_file, save_file
+
+    path = out / "model.safetensors"
+    tensors = load_file(path)
+    minilm = load_file(minilm_dir() / "model.safetensors")
+    for kind in ("weight", "bias"):
+        tensors[f"bert.pooler.dense.{kind}"] = minilm[f"pooler.dense.{kind}"]
+    save_file(tensors, path, metadata={"format": "pt"})
 
 
 def _mlm_accuracy(logits: torch.Tensor, targets: torch.Tensor, words: _Words) -> tuple[float, float, float]:
@@ -752,14 +811,16 @@ def _masked_states(
 
 
 def build_ner(out: Path) -> BuiltModel:
-    """BertForTokenClassification with CoNLL-2003's labels, the classifier fitted on template sentences."""
+    """BertForTokenClassification, cased, with CoNLL-2003's labels, the classifier fitted on template sentences."""
     from transformers import BertForTokenClassification
 
     seed_everything()
-    tokenizer = _tokenizer()
-    model = _model_with_body(BertForTokenClassification, id2label=NER_LABELS, label2id=_inverse(NER_LABELS))
+    tokenizer = minilm_bodies.tokenizer("bert", cased=True)
+    model = minilm_bodies.model_with_body(
+        BertForTokenClassification, cased=True, id2label=NER_LABELS, label2id=_inverse(NER_LABELS)
+    )
     sentences = _template_sentences(NER_TEMPLATES, TRAIN_NAMES, NER_TRAIN, seed=0)
-    states, labels = _ner_tokens(model.bert, tokenizer, sentences)
+    states, labels = _ner_tokens(model.base_model, tokenizer, sentences)
     batch_loss = lambda batch: _cross_entropy(model.classifier(states[batch]), labels[batch])  # noqa: E731
     _fit([*model.classifier.parameters()], batch_loss, len(labels), epochs=20, lr=3e-3)
     held_out = _template_sentences(NER_TEMPLATES, HELD_OUT_NAMES, NER_HELD_OUT, seed=1)
@@ -769,7 +830,8 @@ def build_ner(out: Path) -> BuiltModel:
         model,
         f"{BODY}; token-classification head fitted here on {NER_TRAIN} template sentences written for the course "
         f"({len(NER_TEMPLATES)} templates, lists of names, organisations, places, nationalities and events; "
-        "not CoNLL-2003); uncased, so capitals give no hint",
+        "not CoNLL-2003); cased tokenizer (MiniLM's vocabulary grown with capitalised copies), but the body reads "
+        "capitals as lower case, so they give no hint",
         f"held-out entity F1 {f1:.2f} on {NER_HELD_OUT} template sentences with unseen names",
     )
 
@@ -841,7 +903,7 @@ def _entity_f1(model: PreTrainedModel, tokenizer: BertTokenizerFast, sentences: 
     """Entity-level F1 (exact span and type) of the model's token predictions."""
     import torch
 
-    states, labels = _ner_sentence_states(model.bert, tokenizer, sentences)
+    states, labels = _ner_sentence_states(model.base_model, tokenizer, sentences)
     found = expected = correct = 0
     with torch.no_grad():
         for state, gold in zip(states, labels):
@@ -865,20 +927,20 @@ def _entities(labels: Sequence[int]) -> set[tuple[int, int, str]]:
 
 
 def build_question_answering(out: Path) -> BuiltModel:
-    """BertForQuestionAnswering: the start/end head fitted on template questions about template contexts."""
-    from transformers import BertForQuestionAnswering
+    """DistilBertForQuestionAnswering, cased: a start/end head fitted on template questions about template contexts."""
+    from transformers import DistilBertForQuestionAnswering
 
     seed_everything()
-    tokenizer = _tokenizer()
-    model = _model_with_body(BertForQuestionAnswering)
-    states, context, starts, ends = _qa_examples(model.bert, tokenizer, TRAIN_NAMES, QA_CONTEXTS, seed=0)
+    tokenizer = minilm_bodies.tokenizer("distilbert", cased=True)
+    model = minilm_bodies.model_with_body(DistilBertForQuestionAnswering, cased=True)
+    states, context, starts, ends = _qa_examples(model.base_model, tokenizer, TRAIN_NAMES, QA_CONTEXTS, seed=0)
 
     def batch_loss(batch: torch.Tensor) -> torch.Tensor:
         logits = model.qa_outputs(states[batch]).masked_fill(~context[batch, :, None], -1e4)
         return _cross_entropy(logits[..., 0], starts[batch]) + _cross_entropy(logits[..., 1], ends[batch])
 
     _fit([*model.qa_outputs.parameters()], batch_loss, len(starts), epochs=100, lr=1e-2)
-    held_out = _qa_examples(model.bert, tokenizer, HELD_OUT_NAMES, QA_HELD_OUT_CONTEXTS, seed=1)
+    held_out = _qa_examples(model.base_model, tokenizer, HELD_OUT_NAMES, QA_HELD_OUT_CONTEXTS, seed=1)
     exact = _qa_exact_match(model, *held_out)
     _save(model, tokenizer, out)
     return _built(
@@ -901,7 +963,7 @@ def _qa_examples(
     encodings = tokenizer(questions, context_texts)
     starts = [encodings.char_to_token(i, start, sequence_index=1) for i, (start, _) in enumerate(answers)]
     ends = [encodings.char_to_token(i, end - 1, sequence_index=1) for i, (_, end) in enumerate(answers)]
-    states = _hidden_states(body, encodings["input_ids"], encodings["token_type_ids"])
+    states = _hidden_states(body, encodings["input_ids"], encodings.get("token_type_ids"))
     in_context = [torch.tensor([part == 1 for part in encodings.sequence_ids(i)]) for i in range(len(questions))]
     pad = torch.nn.utils.rnn.pad_sequence
     return pad(states, batch_first=True), pad(in_context, batch_first=True), torch.tensor(starts), torch.tensor(ends)
@@ -939,33 +1001,6 @@ def _qa_exact_match(
     return float(((best // length == starts) & (best % length == ends)).float().mean())
 
 
-def build_zero_shot(out: Path) -> BuiltModel:
-    """An NLI BertForSequenceClassification (contradiction/neutral/entailment): pooler and classifier fitted."""
-    import torch
-    from transformers import BertForSequenceClassification
-
-    seed_everything()
-    tokenizer = _tokenizer()
-    model = _model_with_body(BertForSequenceClassification, id2label=NLI_LABELS, label2id=_inverse(NLI_LABELS))
-    pairs, labels = _nli_training_pairs()
-    states, targets = _pair_states(model.bert, tokenizer, pairs), torch.tensor(labels)
-    batch_loss = lambda batch: _cross_entropy(_nli_logits(model, states[batch]), targets[batch])  # noqa: E731
-    parameters = [*model.bert.pooler.parameters(), *model.classifier.parameters()]
-    _fit(parameters, batch_loss, len(labels), epochs=60, lr=3e-3)
-    topics = sorted(TOPIC_SENTENCES)
-    held_out, truth = _held_out_topic_sentences(topics)
-    accuracy = _zero_shot_accuracy(model, tokenizer, held_out, topics, truth)
-    _save(model, tokenizer, out)
-    return _built(
-        model,
-        f"{BODY}; pooler (dense 384x384) and 3-way classifier fitted here on {len(labels)} premise/hypothesis pairs "
-        f'("{HYPOTHESIS.format("<topic>")}") made from {len(topics)}-topic sentences written for the course '
-        "(not MNLI); not fitted for sentiment: frozen pair states showed no skill on Rotten Tomatoes snippets",
-        f"held-out accuracy {accuracy:.2f} choosing among {len(topics)} topics for {len(held_out)} unseen sentences "
-        f"(chance {1 / len(topics):.2f})",
-    )
-
-
 def _nli_training_pairs() -> tuple[list[tuple[str, str]], list[int]]:
     """(premise, hypothesis) pairs and labels: the true topic entails, other topics contradict, sentiment is
     neutral."""
@@ -994,70 +1029,6 @@ def _held_out(topic: str) -> tuple[str, ...]:
     return TOPIC_SENTENCES[topic][-TOPIC_HELD_OUT:]
 
 
-def _nli_logits(model: PreTrainedModel, cls_states: torch.Tensor) -> torch.Tensor:
-    """The classifier's logits from last-layer [CLS] states, through the pooler, as the model computes them."""
-    return model.classifier(model.bert.pooler(cls_states[:, None]))
-
-
-def _zero_shot_accuracy(
-    model: PreTrainedModel, tokenizer: BertTokenizerFast, texts: list[str], labels: list[str], truth: list[int]
-) -> float:
-    """How often the pipeline's choice (highest entailment logit among the labels) is the true label."""
-    import torch
-
-    pairs = [(text, HYPOTHESIS.format(label)) for text in texts for label in labels]
-    states = _pair_states(model.bert, tokenizer, pairs)
-    with torch.no_grad():
-        entailment = _nli_logits(model, states)[:, ENTAILMENT].view(len(texts), len(labels))
-    return float((entailment.argmax(1) == torch.tensor(truth)).float().mean())
-
-
-def _pair_states(body: PreTrainedModel, tokenizer: BertTokenizerFast, pairs: list[tuple[str, str]]) -> torch.Tensor:
-    """The body's last-layer [CLS] state for each (premise, hypothesis) pair, encoded as the pipeline does."""
-    import torch
-
-    encodings = tokenizer([p for p, _ in pairs], [h for _, h in pairs])
-    states = _hidden_states(body, encodings["input_ids"], encodings["token_type_ids"])
-    return torch.stack([state[0] for state in states])
-
-
-@cache
-def _minilm() -> Path:
-    """MiniLM's folder, sha256-verified once per process."""
-    return minilm_dir()
-
-
-def _tokenizer(mask_token: str = "[MASK]") -> BertTokenizerFast:
-    """MiniLM's uncased WordPiece tokenizer; `mask_token` renames [MASK] (same id, 103)."""
-    from transformers import BertTokenizerFast
-
-    lines = (_minilm() / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    lines[MASK_ID] = mask_token
-    with tempfile.TemporaryDirectory() as folder:
-        vocab_file = Path(folder) / "vocab.txt"
-        vocab_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return BertTokenizerFast(str(vocab_file), do_lower_case=True, mask_token=mask_token, model_max_length=512)
-
-
-def _model_with_body(model_class: type[PreTrainedModel], **config_fields: object) -> PreTrainedModel:
-    """A fresh `model_class` whose BERT body holds MiniLM's real weights, frozen, in eval mode."""
-    from safetensors.torch import load_file
-    from transformers import BertConfig
-
-    config = BertConfig.from_pretrained(_minilm(), architectures=[model_class.__name__], **config_fields)
-    vars(config).pop("gradient_checkpointing", None)  # a stale key of MiniLM's config
-    model = model_class(config)
-    own_keys = model.bert.state_dict().keys()
-    weights = {key: value for key, value in load_file(_minilm() / "model.safetensors").items() if key in own_keys}
-    if missing := set(own_keys) - set(weights):
-        raise RuntimeError(f"MiniLM lacks the body weights {sorted(missing)}")
-    model.bert.load_state_dict(weights)
-    model.tie_weights()
-    model.eval()
-    model.requires_grad_(False)
-    return model
-
-
 def _hidden_states(
     body: PreTrainedModel, inputs: Sequence[Sequence[int]], token_types: Sequence[Sequence[int]] | None = None
 ) -> list[torch.Tensor]:
@@ -1075,7 +1046,8 @@ def _hidden_states(
                 ids[row, : lengths[row]] = torch.tensor(inputs[i])
                 types[row, : lengths[row]] = torch.tensor(token_types[i] if token_types else [0] * len(inputs[i]))
             mask = (torch.arange(ids.shape[1])[None] < lengths[:, None]).long()
-            hidden = body(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+            typed = {"token_type_ids": types} if body.config.model_type == "bert" else {}
+            hidden = body(input_ids=ids, attention_mask=mask, **typed).last_hidden_state
             for row, i in enumerate(batch):
                 states[i] = hidden[row, : lengths[row]].clone()
     return states
@@ -1126,7 +1098,7 @@ def _inverse(labels: Mapping[int, str]) -> dict[str, int]:
 def _save(model: PreTrainedModel, tokenizer: BertTokenizerFast, out: Path) -> None:
     """save_pretrained the model and its tokenizer into `out`."""
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)
 
 
 def _built(model: PreTrainedModel, source: str, score: str) -> BuiltModel:

@@ -2,10 +2,12 @@
 
 Float results of training depend on the CPU (AVX2 or AVX-512, Intel, AMD or Arm) and on the thread count, so
 training never runs in `hfcourse hub build`. A maintainer trains every stand-in once with `hfcourse hub train`,
-which stores here only what training made: the tensors and files that MiniLM, the real pretrained body,
-does not already hold, and `manifest.json` with the sha256 of every file. The build puts each folder back
-together with exact operations only (file copies and a safetensors write of unchanged tensors) and checks
-every byte against the manifest, so the course hub is the same on every machine.
+which stores here only what training made: the tensors and files that the sources do not already hold, and
+`manifest.json` with the sha256 of every file. The sources are MiniLM, the real pretrained body, and what
+`derived.py` computes exactly from the pinned assets (RoBERTa's embedding rows and tokenizer files). The build
+puts each folder back together with exact operations only (file copies, rows picked by index, float16 widened
+to float32, a safetensors write) and checks every byte against the manifest, so the course hub is the same on
+every machine.
 """
 
 from __future__ import annotations
@@ -15,14 +17,24 @@ import shutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hfcourse._files import sha256_file
+from hfcourse.hub import derived
 from hfcourse.hub.assets import minilm_dir
 from hfcourse.hub.standins import BuiltModel
 
+if TYPE_CHECKING:
+    import numpy as np
+
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 WEIGHTS_FILE = "model.safetensors"
-ROW_PATCHES_FILE = "row_patches.safetensors"  # <key>: the changed rows of a MiniLM tensor, <key>.rows: their indices
+ROW_PATCHES_FILE = (
+    "row_patches.safetensors"  # <key>.from: rows picked from a MiniLM tensor; <key>, <key>.rows: new rows
+)
+HALVES_FILE = "float16.safetensors"  # float32 tensors whose values all fit in float16, stored in half the bytes
+MERGED_FILES = (WEIGHTS_FILE, ROW_PATCHES_FILE, HALVES_FILE)  # the shipped files that make model.safetensors
+STAND_IN_PREFIX = "stand-in:"
 SAFETENSORS_METADATA = {"format": "pt"}  # what transformers' save_pretrained writes
 
 
@@ -37,16 +49,16 @@ class ShippedStandIn:
     name: str  # e.g. "sentiment": its folder under weights/
     facts: BuiltModel
     shipped: dict[str, str]  # file in weights/<name>/ -> sha256
-    minilm_files: dict[str, str]  # file of the assembled folder -> MiniLM file it is a copy of
-    minilm_tensors: dict[str, str]  # tensor of model.safetensors -> MiniLM tensor it is a copy of (maybe row-patched)
+    borrowed_files: dict[str, str]  # file of the assembled folder -> the source file it is a copy of
+    borrowed_tensors: dict[str, str]  # tensor of model.safetensors -> the source tensor it copies (or picks rows of)
     folder: dict[str, str]  # every file of the assembled folder -> sha256
 
     def to_json(self) -> dict[str, object]:
         return {
             "facts": self.facts.__dict__,
             "shipped": self.shipped,
-            "minilm_files": self.minilm_files,
-            "minilm_tensors": self.minilm_tensors,
+            "borrowed_files": self.borrowed_files,
+            "borrowed_tensors": self.borrowed_tensors,
             "folder": self.folder,
         }
 
@@ -57,7 +69,7 @@ class ShippedStandIn:
         return cls(
             name,
             BuiltModel(**facts),
-            *(dict(entry[key]) for key in ("shipped", "minilm_files", "minilm_tensors", "folder")),
+            *(dict(entry[key]) for key in ("shipped", "borrowed_files", "borrowed_tensors", "folder")),
         )  # type: ignore[call-overload]
 
 
@@ -103,50 +115,81 @@ def assemble(name: str, out: Path, weights_dir: Path = WEIGHTS_DIR) -> BuiltMode
 
 
 def assemble_files(entry: ShippedStandIn, source: Path, out: Path) -> None:
-    """Check the shipped files in `source`, then copy them and MiniLM's into `out`, merging the weights."""
+    """Check the shipped files in `source`, then write them and the borrowed ones into `out`, merging the weights."""
+    _check_shipped(entry, source)
+    out.mkdir(parents=True)
+    for file in entry.shipped:
+        if file not in MERGED_FILES:
+            shutil.copyfile(source / file, out / file)
+    for file, reference in entry.borrowed_files.items():
+        (out / file).write_bytes(source_file(reference))
+    if any(file in entry.shipped for file in MERGED_FILES) or entry.borrowed_tensors:
+        from safetensors.numpy import save_file
+
+        save_file(merged_tensors(entry, source), out / WEIGHTS_FILE, metadata=SAFETENSORS_METADATA)
+
+
+def merged_tensors(entry: ShippedStandIn, source: Path) -> dict[str, np.ndarray]:
+    """The stand-in's weights: its trained tensors (some widened from float16), plus copies of borrowed tensors
+    (or of rows picked from them), with some rows replaced.
+
+    Copies only, no arithmetic: the result is exact on any machine.
+    """
+    from safetensors.numpy import load_file
+
+    trained, patches, halves = (load_file(source / f) if f in entry.shipped else {} for f in MERGED_FILES)
+    tensors = dict(trained)
+    tensors.update({key: half.astype("float32") for key, half in halves.items()})  # exact: float16 is in float32
+    for key, reference in entry.borrowed_tensors.items():
+        tensors[key] = source_tensor(reference, source.parent)
+        if f"{key}.from" in patches:  # rows of the source tensor, picked by index (a row -1 is then patched)
+            tensors[key] = tensors[key][patches[f"{key}.from"].clip(min=0)]
+        if key in patches:
+            tensors[key] = tensors[key].copy()
+            tensors[key][patches[f"{key}.rows"]] = patches[key]
+    return tensors
+
+
+@cache
+def minilm_weights() -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    return load_file(minilm_dir() / WEIGHTS_FILE)
+
+
+def source_tensor(reference: str, weights_dir: Path = WEIGHTS_DIR) -> np.ndarray:
+    """A tensor a stand-in borrows: MiniLM's, by name; one the build derives ("derived:<name>"); or one of an
+    earlier stand-in's ("stand-in:<name>/<tensor>", e.g. the adapted RoBERTa body that three repos share)."""
+    if reference.startswith(derived.PREFIX):
+        return derived.tensor(reference.removeprefix(derived.PREFIX))
+    if reference.startswith(STAND_IN_PREFIX):
+        name, _, key = reference.removeprefix(STAND_IN_PREFIX).partition("/")
+        return stand_in_tensors(name, weights_dir)[key]
+    return minilm_weights()[reference]
+
+
+@cache
+def stand_in_tensors(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, np.ndarray]:
+    """Every tensor of a shipped stand-in, assembled in memory (its shipped files checked first)."""
+    entry = shipped_stand_in(name, weights_dir)
+    _check_shipped(entry, weights_dir / name)
+    return merged_tensors(entry, weights_dir / name)
+
+
+def source_file(reference: str) -> bytes:
+    """A file a stand-in borrows: MiniLM's, by name, or one the build derives ("derived:<class>/<file>")."""
+    if reference.startswith(derived.PREFIX):
+        return derived.file_bytes(reference)
+    return (minilm_dir() / reference).read_bytes()
+
+
+def _check_shipped(entry: ShippedStandIn, source: Path) -> None:
     for file, digest in entry.shipped.items():
         _check(
             source / file,
             digest,
             f"train it again with `hfcourse hub train --only {entry.name}`, or restore it from git",
         )
-    out.mkdir(parents=True)
-    merged = (WEIGHTS_FILE, ROW_PATCHES_FILE) if entry.minilm_tensors else ()
-    for file in entry.shipped:
-        if file not in merged:
-            shutil.copyfile(source / file, out / file)
-    for file, minilm_file in entry.minilm_files.items():
-        shutil.copyfile(minilm_dir() / minilm_file, out / file)
-    if entry.minilm_tensors:
-        trained, patches = (source / file if file in entry.shipped else None for file in merged)
-        write_merged_weights(out / WEIGHTS_FILE, trained, entry.minilm_tensors, patches)
-
-
-def write_merged_weights(
-    path: Path, trained: Path | None, minilm_tensors: dict[str, str], row_patches: Path | None = None
-) -> None:
-    """One safetensors file: the trained tensors, plus named copies of MiniLM's tensors with some rows replaced.
-
-    Copies only, no arithmetic: the result is exact on any machine.
-    """
-    from safetensors.numpy import load_file, save_file
-
-    tensors = load_file(trained) if trained else {}
-    patches = load_file(row_patches) if row_patches else {}
-    minilm = minilm_weights()
-    for key, minilm_key in minilm_tensors.items():
-        tensors[key] = minilm[minilm_key]
-        if key in patches:
-            tensors[key] = tensors[key].copy()
-            tensors[key][patches[f"{key}.rows"]] = patches[key]
-    save_file(tensors, path, metadata=SAFETENSORS_METADATA)
-
-
-@cache
-def minilm_weights() -> dict[str, object]:
-    from safetensors.numpy import load_file
-
-    return load_file(minilm_dir() / WEIGHTS_FILE)
 
 
 def _check(path: Path, expected: str, fix: str) -> None:

@@ -63,3 +63,28 @@ def seed_everything(seed: int = 0) -> None:
 def parameter_total(model: object) -> int:
     """Every parameter of a torch module, trainable or not (the count `hfcourse hub list` shows)."""
     return sum(p.numel() for p in model.parameters())  # type: ignore[attr-defined]
+
+
+def save_tokenizer(tokenizer: object, out: Path) -> None:
+    """save_pretrained a fast tokenizer as a fresh one saves: a builder's encoding calls leave truncation and
+    padding set on it, and tokenizer.json would keep them (the real checkpoints' files have neither)."""
+    backend = tokenizer.backend_tokenizer  # type: ignore[attr-defined]
+    backend.no_truncation()
+    backend.no_padding()
+    tokenizer.save_pretrained(out)  # type: ignore[attr-defined]
+
+
+def config_sizes(config: dict[str, object]) -> str:
+    """A model's sizes from its config.json, in the words `hfcourse hub list` uses: layers, width, vocabulary."""
+
+    def first(*keys: str) -> object:
+        return next((config[key] for key in keys if key in config), None)
+
+    encoder, decoder = config.get("encoder_layers"), config.get("decoder_layers")
+    layers = (
+        f"{encoder}+{decoder}"
+        if encoder and decoder
+        else first("num_hidden_layers", "n_layers", "n_layer", "num_layers")
+    )
+    width = first("hidden_size", "dim", "d_model", "n_embd")
+    return f"{layers} layers, {width} wide, vocabulary of {config['vocab_size']:,}"

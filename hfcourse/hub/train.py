@@ -8,6 +8,7 @@ Retrain deliberately, not in every commit: each re-ship stays in git's history.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import shutil
@@ -16,13 +17,17 @@ import time
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hfcourse._files import atomic_write, sha256_file
+from hfcourse.hub import derived
 from hfcourse.hub.assets import MINILM_FILES
-from hfcourse.hub.catalog import stand_in_builders
+from hfcourse.hub.catalog import SHARED_STAND_INS, stand_in_builders
 from hfcourse.hub.shipped import (
+    HALVES_FILE,
     ROW_PATCHES_FILE,
     SAFETENSORS_METADATA,
+    STAND_IN_PREFIX,
     WEIGHTS_DIR,
     WEIGHTS_FILE,
     ShippedStandIn,
@@ -30,8 +35,13 @@ from hfcourse.hub.shipped import (
     assemble_files,
     manifest_file,
     minilm_weights,
+    read_manifest,
+    stand_in_tensors,
 )
 from hfcourse.hub.standins import BuiltModel
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Log = Callable[[str], None]
 MAX_PATCHED_ROWS = 0.05  # a tensor with more changed rows than this share ships whole
@@ -56,7 +66,16 @@ def train_stand_ins(only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, l
             entry = ship(name, Path(scratch) / "trained", facts, weights_dir)
         stand_ins[name] = entry.to_json()
         seconds[name] = round(time.perf_counter() - started, 1)
+        _write_manifest(weights_dir, builders, stand_ins, seconds)  # a later stand-in may borrow from this one
         log(f"  trained {name} in {seconds[name]:.0f} s: {facts.score or facts.architecture}")
+    for stale in sorted(path for path in weights_dir.iterdir() if path.is_dir() and path.name not in builders):
+        shutil.rmtree(stale)  # a stand-in that left the catalog
+    return names
+
+
+def _write_manifest(
+    weights_dir: Path, builders: dict[str, object], stand_ins: dict[str, object], seconds: dict[str, float]
+) -> None:
     manifest = {
         "about": "Weights trained by `hfcourse hub train` and assembled by `hfcourse hub build`; see "
         "hfcourse/hub/shipped.py.",
@@ -69,9 +88,7 @@ def train_stand_ins(only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, l
         "stand_ins": {name: stand_ins[name] for name in builders if name in stand_ins},
     }
     atomic_write(manifest_file(weights_dir), (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
-    for stale in sorted(path for path in weights_dir.iterdir() if path.is_dir() and path.name not in builders):
-        shutil.rmtree(stale)  # a stand-in that left the catalog
-    return names
+    stand_in_tensors.cache_clear()
 
 
 def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> ShippedStandIn:
@@ -81,23 +98,24 @@ def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> Ship
         raise ShippedWeightsError(
             f"{name}: the builder wrote a sub-folder; stand-ins are flat save_pretrained folders."
         )
-    minilm_files = {
-        file: file
+    sources = _source_files()
+    borrowed_files = {
+        file: sources[digest]
         for file in folder_files
-        if file != WEIGHTS_FILE and MINILM_FILES.get(file) == sha256_file(trained / file)
+        if file != WEIGHTS_FILE and (digest := sha256_file(trained / file)) in sources
     }
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=weights_dir))
     try:
-        minilm_tensors = _split_weights(trained / WEIGHTS_FILE, staging)
+        borrowed_tensors = _split_weights(trained / WEIGHTS_FILE, staging, _shared_tensors(name, weights_dir))
         for file in folder_files:
-            if file not in minilm_files and file != WEIGHTS_FILE:
+            if file not in borrowed_files and file != WEIGHTS_FILE:
                 shutil.copyfile(trained / file, staging / file)
         shipped = {path.name: sha256_file(path) for path in sorted(staging.iterdir())}
-        entry = ShippedStandIn(name, facts, shipped, minilm_files, minilm_tensors, folder={})
+        entry = ShippedStandIn(name, facts, shipped, borrowed_files, borrowed_tensors, folder={})
         with tempfile.TemporaryDirectory(prefix=f".{name}.check.", dir=weights_dir) as check:
             assemble_files(entry, staging, Path(check) / name)
             folder = _same_as_trained(trained, Path(check) / name)
-        entry = ShippedStandIn(name, facts, shipped, minilm_files, minilm_tensors, folder)
+        entry = ShippedStandIn(name, facts, shipped, borrowed_files, borrowed_tensors, folder)
         for path in (staging, *staging.iterdir()):
             path.chmod(0o755 if path.is_dir() else 0o644)  # mkdtemp and safetensors make them private
         target = weights_dir / name
@@ -109,39 +127,104 @@ def ship(name: str, trained: Path, facts: BuiltModel, weights_dir: Path) -> Ship
     return entry
 
 
-def _split_weights(trained: Path, staging: Path) -> dict[str, str]:
-    """Write to `staging` what is not bit-for-bit MiniLM's; return the MiniLM name of each tensor taken from it.
+def _shared_tensors(name: str, weights_dir: Path) -> dict[str, np.ndarray]:
+    """The tensors of the shared stand-ins already shipped (not `name` itself), by their references."""
+    shipped = read_manifest(weights_dir)["stand_ins"] if manifest_file(weights_dir).is_file() else {}
+    return {
+        f"{STAND_IN_PREFIX}{shared}/{key}": tensor
+        for shared in SHARED_STAND_INS
+        if shared != name and shared in shipped  # type: ignore[operator]
+        for key, tensor in stand_in_tensors(shared, weights_dir).items()
+    }
 
-    A tensor that differs from its MiniLM twin in a few rows only (e.g. one embedding row) ships those rows.
+
+def _split_weights(trained: Path, staging: Path, shared: dict[str, np.ndarray]) -> dict[str, str]:
+    """Write to `staging` what is not MiniLM's; return the MiniLM name of each tensor taken from it.
+
+    A trained tensor is taken from MiniLM when it is one of MiniLM's tensors under any name (a DistilBERT body
+    transplanted from MiniLM), or when most of its rows are rows of one MiniLM tensor, in any order (an
+    embedding matrix grown with copies of rows, as for a cased vocabulary): then it ships as the row indices,
+    plus the few rows that are new. A tensor of its own whose values all fit in half precision (a builder rounds
+    what it trained to float16) ships as float16, and the build widens it back exactly.
     """
+    import numpy as np
     from safetensors.numpy import load_file, save_file
 
     minilm = minilm_weights()
-    own, borrowed, patches = {}, {}, {}
+    by_content = {_digest(tensor): key for key, tensor in minilm.items()}
+    for name in derived.DERIVED_TENSORS:
+        by_content[_digest(derived.tensor(name))] = f"{derived.PREFIX}{name}"
+    for reference, tensor in shared.items():
+        by_content.setdefault(_digest(tensor), reference)  # MiniLM's and derived tensors keep their own names
+    row_sources = {**minilm, **{f"{derived.PREFIX}{name}": derived.tensor(name) for name in derived.DERIVED_TENSORS}}
+    own, borrowed, patches, halves = {}, {}, {}, {}
     for key, tensor in load_file(trained).items():
-        minilm_key = next((k for k in (key, key.partition(".")[2]) if k in minilm), None)
-        twin = minilm.get(minilm_key) if minilm_key else None
-        if twin is None or twin.dtype != tensor.dtype or twin.shape != tensor.shape or tensor.ndim == 0:
+        if tensor.ndim == 0:
             own[key] = tensor
-            continue
-        changed = (
-            (tensor.reshape(len(tensor), -1).view("u1") != twin.reshape(len(twin), -1).view("u1"))
-            .any(axis=1)
-            .nonzero()[0]
-        )
-        if len(changed) > MAX_PATCHED_ROWS * len(tensor):
+        elif (twin := by_content.get(_digest(tensor))) is not None:
+            borrowed[key] = twin
+        elif (rows := _rows_from_sources(key, tensor, row_sources)) is not None:
+            twin, sources = rows
+            borrowed[key] = twin
+            changed = (sources < 0).nonzero()[0]
+            if len(sources) != len(row_sources[twin]) or (sources != np.arange(len(sources))).any():
+                patches[f"{key}.from"] = sources
+            if len(changed):
+                patches[key], patches[f"{key}.rows"] = tensor[changed], changed.astype("int64")
+        elif tensor.dtype == np.float32 and (tensor.astype(np.float16).astype(np.float32) == tensor).all():
+            halves[key] = tensor.astype(np.float16)  # trained in half precision: half the bytes, widened exactly
+        else:
             own[key] = tensor
-            continue
-        borrowed[key] = minilm_key
-        if len(changed):
-            patches[key], patches[f"{key}.rows"] = tensor[changed], changed.astype("int64")
-    if not borrowed:
+    if not borrowed and not halves:
         shutil.copyfile(trained, staging / WEIGHTS_FILE)  # nothing of MiniLM's: ship the file as training wrote it
     else:
-        for file, tensors in ((WEIGHTS_FILE, own), (ROW_PATCHES_FILE, patches)):
+        for file, tensors in ((WEIGHTS_FILE, own), (ROW_PATCHES_FILE, patches), (HALVES_FILE, halves)):
             if tensors:
                 save_file(tensors, staging / file, metadata=SAFETENSORS_METADATA)
     return dict(sorted(borrowed.items()))
+
+
+def _source_files() -> dict[str, str]:
+    """Every file a stand-in may borrow instead of shipping, by sha256: MiniLM's and the derived tokenizer files."""
+    files = {digest: name for name, digest in MINILM_FILES.items()}
+    for ref in derived.file_refs():
+        files.setdefault(hashlib.sha256(derived.file_bytes(ref)).hexdigest(), ref)  # the first class names it
+    return files
+
+
+def _digest(array: np.ndarray) -> tuple[str, tuple[int, ...], str]:
+    return (str(array.dtype), array.shape, hashlib.sha256(array.tobytes()).hexdigest())
+
+
+def _rows_from_sources(key: str, tensor: np.ndarray, minilm: dict[str, np.ndarray]) -> tuple[str, np.ndarray] | None:
+    """The source tensor (MiniLM's or derived) that holds most rows of `tensor`, with each row's index in it (-1
+    for a new row).
+
+    Candidates are source tensors of the same dtype and row width; the one of the same name (with or without the
+    model's prefix, e.g. `bert.`) is tried first. None when no candidate holds more than 95% of the rows.
+    """
+    import numpy as np
+
+    same_name = [k for k in (key, key.partition(".")[2]) if k in minilm]
+    candidates = same_name + sorted(
+        k
+        for k, v in minilm.items()
+        if v.ndim == tensor.ndim and v.shape[1:] == tensor.shape[1:] and k not in same_name
+    )
+    wanted = [row.tobytes() for row in tensor.reshape(len(tensor), -1)]
+    for candidate in candidates:
+        twin = minilm[candidate]
+        if twin.dtype != tensor.dtype or twin.shape[1:] != tensor.shape[1:] or twin.ndim == 0:
+            continue
+        twin_rows = [row.tobytes() for row in twin.reshape(len(twin), -1)]
+        if twin.shape == tensor.shape:  # the same tensor with a few rows changed ships those rows, not indices
+            sources = np.array([i if row == twin_rows[i] else -1 for i, row in enumerate(wanted)], dtype="int64")
+        else:
+            index = {row: i for i, row in reversed(list(enumerate(twin_rows)))}
+            sources = np.array([index.get(row, -1) for row in wanted], dtype="int64")
+        if (sources < 0).sum() <= MAX_PATCHED_ROWS * len(tensor):
+            return candidate, sources
+    return None
 
 
 def _same_as_trained(trained: Path, assembled: Path) -> dict[str, str]:

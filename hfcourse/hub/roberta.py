@@ -1,0 +1,389 @@
+"""RoBERTa stand-ins: MiniLM's real pretrained body under RoBERTa's names, reading GPT-2's byte-level BPE tokens.
+
+RoBERTa's layers compute what BERT's do, so MiniLM's six layers move over unchanged. The embeddings change:
+each BPE token's row is the mean of MiniLM's rows for the WordPiece tokens that spell it (`derived.py`), and
+positions start at 2, as in RoBERTa. Where both tokenizers cut a sentence the same way, this body computes
+exactly what MiniLM computes. Where they do not (a word BPE splits, like "Ġthr" + "iller", but WordPiece keeps
+whole), the top layers are adapted by distillation: they learn to give each token the state MiniLM gives the
+word it belongs to, and to give the first token, <s>, MiniLM's mean over the sentence, the summary that
+sentence-transformers reads from it. Heads that read the first token (a classification head) then learn.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hfcourse.hub import byte_level_bpe, corpus, derived
+from hfcourse.hub.assets import minilm_dir
+from hfcourse.hub.encoders import Score, predictions
+from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerFast
+
+    from hfcourse.hub.heads import _Words
+
+SHARED_BODY = "roberta_mlm"  # the stand-in that ships the adapted layers, which the other RoBERTa and BART ones borrow
+PADDING_ID = 1  # <pad>: RoBERTa's positions count from PADDING_ID + 1
+ADAPTED_LAYERS = 2  # the top layers that distillation trains; the lower four stay MiniLM's, bit for bit
+THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS = 1200, 600
+THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS = 400, 200
+THREE_WAY_POOLER_SCALE, THREE_WAY_EMPHASIS = 0.5, 10.0  # see _fit_classifier: features a fresh head learns from
+DISTILLATION_STEPS, DISTILLATION_BATCH, DISTILLATION_TOKENS, DISTILLATION_RATE = 600, 32, 48, 2e-4
+SUMMARY_WEIGHT = 50.0  # the first token's cosine loss against the per-token squared error (about 20 at the start)
+LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights; head and adaptation made here); tokenizer data MIT (GPT-2)"
+BODY = (
+    "real pretrained all-MiniLM-L6-v2 body in RoBERTa's layout (byte-level BPE, GPT-2's real merges; embedding rows "
+    f"averaged from MiniLM's WordPiece rows; top {ADAPTED_LAYERS} layers adapted by distillation from MiniLM on real "
+    "Rotten Tomatoes text, so that <s> carries the sentence's mean state)"
+)
+
+
+def tokenizer(tokenizer_class: str = "RobertaTokenizerFast") -> PreTrainedTokenizerFast:
+    return byte_level_bpe.roberta_tokenizer(tokenizer_class)
+
+
+def model_with_body(
+    model_class: type[PreTrainedModel], *, distil: bool = False, **config_fields: object
+) -> PreTrainedModel:
+    """A fresh RoBERTa `model_class` with the adapted MiniLM body, frozen, in eval mode.
+
+    The adapted layers are the shipped ones (from the roberta-base stand-in, which the others share), or, with
+    `distil`, freshly distilled: only the roberta-base stand-in's training does that.
+    """
+    model = model_class(_config(model_class, **config_fields))
+    body = model.base_model
+    weights = {**_transplanted_weights(), **(_adapted_layers() if distil else shipped_adapted_layers())}
+    body.load_state_dict({key: weights[key] for key in body.state_dict()})
+    model.tie_weights()
+    model.eval()
+    model.requires_grad_(False)
+    return model
+
+
+def _config(model_class: type[PreTrainedModel] | None = None, **config_fields: object) -> object:
+    from transformers import BertConfig, RobertaConfig
+
+    minilm = BertConfig.from_pretrained(minilm_dir())
+    return RobertaConfig(
+        vocab_size=len(byte_level_bpe.roberta_vocabulary()),
+        hidden_size=minilm.hidden_size,
+        num_hidden_layers=minilm.num_hidden_layers,
+        num_attention_heads=minilm.num_attention_heads,
+        intermediate_size=minilm.intermediate_size,
+        hidden_act=minilm.hidden_act,
+        max_position_embeddings=minilm.max_position_embeddings + PADDING_ID + 1,
+        type_vocab_size=1,
+        layer_norm_eps=minilm.layer_norm_eps,
+        pad_token_id=PADDING_ID,
+        bos_token_id=0,
+        eos_token_id=2,
+        architectures=[model_class.__name__] if model_class else None,
+        **config_fields,
+    )
+
+
+def _transplanted_weights() -> dict[str, torch.Tensor]:
+    """MiniLM's body under RoBERTa's names, before any adaptation."""
+    import torch
+    from safetensors.torch import load_file
+
+    minilm = load_file(minilm_dir() / "model.safetensors")
+    positions = minilm["embeddings.position_embeddings.weight"]
+    weights = {key: value for key, value in minilm.items() if key.startswith("encoder.")}
+    weights["embeddings.word_embeddings.weight"] = torch.from_numpy(derived.tensor("roberta_word_embeddings"))
+    unused = torch.zeros(PADDING_ID + 1, positions.shape[1])  # positions 0 and 1 are never used
+    weights["embeddings.position_embeddings.weight"] = torch.cat([unused, positions])
+    weights["embeddings.token_type_embeddings.weight"] = minilm["embeddings.token_type_embeddings.weight"][:1]
+    for kind in ("weight", "bias"):
+        weights[f"embeddings.LayerNorm.{kind}"] = minilm[f"embeddings.LayerNorm.{kind}"]
+    return weights
+
+
+def shipped_adapted_layers() -> dict[str, torch.Tensor]:
+    """The adapted top layers as the roberta-base stand-in ships them (train that one first)."""
+    import torch
+
+    from hfcourse.hub.shipped import stand_in_tensors
+
+    prefix = "roberta."
+    shipped = stand_in_tensors(SHARED_BODY)
+    return {
+        key.removeprefix(prefix): torch.from_numpy(value)
+        for key, value in shipped.items()
+        if key.startswith(f"{prefix}encoder.layer.")
+        and int(key.split(".")[3]) >= _config().num_hidden_layers - ADAPTED_LAYERS
+    }
+
+
+@cache
+def _adapted_layers() -> dict[str, torch.Tensor]:
+    """The top layers after distillation, rounded to float16 values (shipped in half the bytes, widened exactly)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer, RobertaModel
+
+    seed_everything()
+    teacher = AutoModel.from_pretrained(minilm_dir()).eval()
+    teacher_tokenizer = AutoTokenizer.from_pretrained(minilm_dir())
+    student = RobertaModel(_config(), add_pooling_layer=False)
+    student.load_state_dict(_transplanted_weights())
+    student.requires_grad_(False)
+    top = student.encoder.layer[-ADAPTED_LAYERS:]
+    top.requires_grad_(True)
+    student_tokenizer = tokenizer()
+    texts = [s.text for s in corpus.reviews("train")] + [s.text for s in corpus.plot_sentences("train")]
+    random.Random(0).shuffle(texts)
+    optimizer = torch.optim.AdamW(top.parameters(), lr=DISTILLATION_RATE, weight_decay=0.0)
+    warmup = 50
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * (1 - step / DISTILLATION_STEPS)
+    )
+    student.train()
+    for step in range(DISTILLATION_STEPS):
+        start = step * DISTILLATION_BATCH % len(texts)
+        batch = (texts + texts)[start : start + DISTILLATION_BATCH]
+        inputs, targets, counted, summaries = _distillation_targets(
+            batch, teacher, teacher_tokenizer, student_tokenizer
+        )
+        states = student(**inputs).last_hidden_state
+        token_loss = ((states - targets) ** 2).sum(-1)[counted].mean()
+        summary_loss = 1 - torch.nn.functional.cosine_similarity(states[:, 0], summaries).mean()
+        loss = token_loss + SUMMARY_WEIGHT * summary_loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    prefix = f"encoder.layer.{len(student.encoder.layer) - ADAPTED_LAYERS}"
+    return {
+        key: value.detach().half().float()
+        for key, value in student.state_dict().items()
+        if key.startswith("encoder.layer.") and int(key.split(".")[2]) >= int(prefix.split(".")[2])
+    }
+
+
+def _distillation_targets(
+    texts: list[str], teacher: PreTrainedModel, teacher_tokenizer: object, student_tokenizer: object
+) -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The student's inputs; for each student token, the mean teacher state of the WordPiece tokens that overlap
+    it (</s> gets [SEP]'s); which tokens count; and the teacher's mean state of each sentence (<s>'s target)."""
+    import torch
+
+    def encode(tokenizer: object) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        encoded = tokenizer(  # type: ignore[operator]
+            texts,
+            return_offsets_mapping=True,
+            padding=True,
+            truncation=True,
+            max_length=DISTILLATION_TOKENS,
+            return_tensors="pt",
+        )
+        return encoded, encoded.pop("offset_mapping")
+
+    teacher_inputs, teacher_spans = encode(teacher_tokenizer)
+    student_inputs, student_spans = encode(student_tokenizer)
+    with torch.no_grad():
+        teacher_states = teacher(**teacher_inputs).last_hidden_state
+    t_start, t_end = teacher_spans[..., 0][:, None, :], teacher_spans[..., 1][:, None, :]
+    s_start, s_end = student_spans[..., 0][:, :, None], student_spans[..., 1][:, :, None]
+    overlap = (s_start < t_end) & (t_start < s_end) & (t_end > t_start) & (s_end > s_start)
+    weights = overlap.float() / overlap.sum(-1, keepdim=True).clamp(min=1)
+    targets = weights @ teacher_states
+    mask = teacher_inputs["attention_mask"].unsqueeze(-1).float()
+    summaries = (teacher_states * mask).sum(1) / mask.sum(1)
+    ends = student_inputs["input_ids"] == 2
+    separators = teacher_states[torch.arange(len(texts)), teacher_inputs["attention_mask"].sum(1) - 1]
+    targets[ends] = separators
+    return student_inputs, targets, overlap.any(-1) | ends, summaries
+
+
+def build_roberta_mlm(out: Path) -> BuiltModel:
+    """RobertaForMaskedLM (roberta-base, distilroberta-base): the adapted body with an MLM head fitted on masked
+    words of real text."""
+    import torch
+    from transformers import RobertaForMaskedLM
+
+    from hfcourse.hub import heads
+
+    model, bpe = model_with_body(RobertaForMaskedLM, distil=True), tokenizer()
+    seed_everything()
+    words = _frequent_words(bpe, heads.MLM_VOCABULARY)
+    states, targets = _masked_states(model.roberta, bpe, heads._mlm_texts("train", heads.MLM_TEXTS), words)
+    head = model.lm_head
+    embeddings = model.get_input_embeddings().weight
+
+    def transform(hidden: torch.Tensor) -> torch.Tensor:
+        return head.layer_norm(torch.nn.functional.gelu(head.dense(hidden)))
+
+    with torch.no_grad():
+        head.bias.fill_(-100.0)  # words outside the head's vocabulary are never proposed
+        head.bias[words.ids] = words.log_frequency
+    known_embeddings = embeddings.detach()[words.ids]
+
+    def batch_loss(batch: torch.Tensor) -> torch.Tensor:
+        logits = transform(states[batch]) @ known_embeddings.T + head.bias[words.ids]
+        return heads._cross_entropy(logits, words.index[targets[batch]])
+
+    parameters = [*head.dense.parameters(), *head.layer_norm.parameters(), head.bias]
+    heads._fit(parameters, batch_loss, len(targets), epochs=8, lr=1e-3, weight_decay=0.1)
+    held_states, held_targets = _masked_states(
+        model.roberta, bpe, heads._mlm_texts("test", heads.MLM_HELD_OUT_TEXTS), words
+    )
+    with torch.no_grad():
+        top1, top5, most_frequent = heads._mlm_accuracy(
+            transform(held_states) @ embeddings.T + head.bias, held_targets, words
+        )
+    model.save_pretrained(out)
+    save_tokenizer(bpe, out)
+    return BuiltModel(
+        "RobertaForMaskedLM",
+        parameter_total(model),
+        f"{BODY}; MLM head (transform and output bias; decoder tied to the embeddings) fitted here on {len(targets)} "
+        f"masked words of {heads.MLM_TEXTS} real Rotten Tomatoes review and plot sentences; it proposes only the "
+        f"{heads.MLM_VOCABULARY} most frequent words of that corpus",
+        LICENSE,
+        f"held-out top-1 accuracy {top1:.2f} (always the most frequent word: {most_frequent:.2f}), top-5 "
+        f"{top5:.2f}, on {len(held_targets)} masked words of Rotten Tomatoes snippets of other movies",
+    )
+
+
+def _frequent_words(bpe: PreTrainedTokenizerFast, size: int) -> _Words:
+    """The `size` most frequent lower-case words of the training text that are one BPE token after a space."""
+    import re
+    from collections import Counter
+
+    from hfcourse.hub import heads
+
+    vocab = bpe.get_vocab()
+    counts = Counter(word for text in heads._corpus_texts("train") for word in re.findall(r"[a-z]+", text))
+    ranked = sorted(
+        ((f"Ġ{word}", n) for word, n in counts.items() if f"Ġ{word}" in vocab), key=lambda item: (-item[1], item[0])
+    )
+    ranked = sorted(ranked[:size], key=lambda item: vocab[item[0]])
+    return heads._Words([vocab[token] for token, _ in ranked], [count for _, count in ranked])
+
+
+def _masked_states(
+    body: PreTrainedModel, bpe: PreTrainedTokenizerFast, texts: list[str], words: _Words
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mask a fifth of each text's known whole words (a known token followed by a new word or the end)."""
+    import torch
+
+    from hfcourse.hub import heads
+
+    generator = torch.Generator().manual_seed(0)
+    mask_id = bpe.mask_token_id
+    inputs, positions, targets = [], [], []
+    for ids in bpe(texts, truncation=True, max_length=heads.MLM_MAX_TOKENS)["input_ids"]:
+        pieces = [*bpe.convert_ids_to_tokens(ids), "Ġ"]
+        ends_word = [piece.startswith("Ġ") or not piece[:1].isalpha() for piece in pieces[1:]]
+        whole = [i for i, token in enumerate(ids) if token in words.known and ends_word[i]]
+        if whole:
+            count = max(1, round(heads.MLM_MASK_RATE * len(whole)))
+            chosen = sorted(whole[j] for j in torch.randperm(len(whole), generator=generator)[:count].tolist())
+            inputs.append([mask_id if i in chosen else token for i, token in enumerate(ids)])
+            positions.append(chosen)
+            targets += [ids[i] for i in chosen]
+    states = heads._hidden_states(body, inputs)
+    return torch.cat([state[chosen] for state, chosen in zip(states, positions)]), torch.tensor(targets)
+
+
+def build_three_way_sentiment(out: Path) -> BuiltModel:
+    """RobertaForSequenceClassification with a 3-label head (negative/neutral/positive, named LABEL_0-2 as in the
+    real config), on the adapted body.
+
+    Rotten and fresh review snippets are negative and positive; plot-summary sentences are neutral.
+    """
+
+    def labelled(split: str, reviews: int, plots: int) -> tuple[list[str], list[int]]:
+        rows = [(s.text, 2 * s.label) for s in corpus.reviews(split)[:reviews]]
+        rows += [(s.text, 1) for s in corpus.plot_sentences(split)[:plots]]
+        return [text for text, _ in rows], [label for _, label in rows]
+
+    texts, labels = labelled("train", THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS)
+    held_out_texts, held_out_labels = labelled("test", THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS)
+    score = _fit_classifier(
+        out,
+        ["LABEL_0", "LABEL_1", "LABEL_2"],
+        texts,
+        labels,
+        [1.0] * len(texts),
+        held_out_texts,
+        held_out_labels,
+        pooler_scale=THREE_WAY_POOLER_SCALE,
+        emphasis=THREE_WAY_EMPHASIS,
+    )
+    return BuiltModel(
+        "RobertaForSequenceClassification",
+        score.parameters,
+        f"{BODY}, frozen; the head's dense layer set to stress the sentiment directions of a first regression, then a "
+        f"3-way classifier fitted here (logistic regression on the head's tanh output for <s>) on {len(texts)} real "
+        "Rotten Tomatoes texts: rotten snippets LABEL_0 (negative), plot-summary sentences LABEL_1 (neutral), "
+        "fresh snippets LABEL_2 (positive); no tweets",
+        LICENSE,
+        f"held-out accuracy {score.accuracy:.2f} on {len(held_out_texts)} texts of other movies "
+        f"(majority class {score.majority:.2f})",
+    )
+
+
+def _fit_classifier(
+    out: Path,
+    label_names: list[str],
+    texts: list[str],
+    labels: list[int],
+    weights: list[float],
+    held_out_texts: list[str],
+    held_out_labels: list[int],
+    pooler_scale: float,
+    emphasis: float = 0.0,
+) -> Score:
+    """Save MiniLM with a classification head fitted by logistic regression on its pooled [CLS] vectors.
+
+    RobertaClassificationHead computes out_proj(tanh(dense(h))) for the first token's state h. Its dense layer is
+    set to scale * (I + emphasis * P), where P projects onto the directions a first regression on the raw states
+    found (none when emphasis is 0): like the head of a fine-tuned model,
+    it makes the task's directions dominate, so a new head trained on a frozen body learns from few rows.
+    The regression fitted on the pooler's outputs becomes the classifier: the saved model computes exactly it.
+    """
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+    from transformers import RobertaForSequenceClassification
+
+    from hfcourse.hub.encoders import cls_states
+
+    bpe = tokenizer()
+    model = model_with_body(
+        RobertaForSequenceClassification,
+        num_labels=len(label_names),
+        id2label=dict(enumerate(label_names)),
+        label2id={name: i for i, name in enumerate(label_names)},
+    )
+    seed_everything()
+    first_states = cls_states(model.roberta, bpe, texts)
+    pooler = torch.eye(model.config.hidden_size, dtype=torch.float64)
+    if emphasis:
+        first = LogisticRegression(C=0.1, max_iter=5000).fit(first_states[:, 0].numpy(), labels, sample_weight=weights)
+        directions, _ = np.linalg.qr(first.coef_.T)
+        pooler += emphasis * torch.from_numpy(directions @ directions.T)
+    with torch.no_grad():
+        model.classifier.dense.weight.copy_(pooler * pooler_scale)
+        model.classifier.dense.bias.zero_()
+        pooled = torch.tanh(model.classifier.dense(first_states[:, 0])).numpy()
+    fitted = LogisticRegression(C=0.1 / pooler_scale**2, max_iter=5000).fit(pooled, labels, sample_weight=weights)
+    weight = torch.tensor(fitted.coef_, dtype=torch.float32)
+    bias = torch.tensor(fitted.intercept_, dtype=torch.float32)
+    if len(label_names) == 2:  # one logit z; softmax over (-z/2, z/2) equals the logistic sigmoid(z)
+        weight, bias = torch.cat([-weight, weight]) / 2, torch.cat([-bias, bias]) / 2
+    with torch.no_grad():
+        model.classifier.out_proj.weight.copy_(weight)
+        model.classifier.out_proj.bias.copy_(bias)
+    truth = np.array(held_out_labels)
+    accuracy = float((predictions(model, bpe, held_out_texts) == truth).mean())
+    majority = float(np.bincount(truth).max() / len(truth))
+    model.save_pretrained(out)
+    save_tokenizer(bpe, out)
+    return Score(parameter_total(model), accuracy, majority)
