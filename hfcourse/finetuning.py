@@ -26,42 +26,6 @@ class MethodResult:
     disk_bytes: int
 
 
-MEAN_POOLING_HEAD = "mean_pooling_classification"  # the name to register the head under (introduced in lesson 7)
-
-
-def mean_pooling_head_class() -> type:
-    """A classification head on the average of the token states (padding left out) rather than the first token.
-
-    Register it on a model with `model.register_custom_head(MEAN_POOLING_HEAD, mean_pooling_head_class())`.
-
-    Introduced in lesson 7.
-    """
-    from adapters.heads import ClassificationHead
-
-    class MeanPoolingClassificationHead(ClassificationHead):
-        def forward(
-            self,
-            outputs: Any,
-            cls_output: Any = None,
-            attention_mask: Any = None,
-            return_dict: bool = False,
-            **kwargs: Any,
-        ) -> Any:
-            if cls_output is None:
-                states = outputs[0]
-                if attention_mask is None:
-                    raise ValueError(
-                        "a mean-pooling head needs the attention_mask: pass the tokenizer's whole output."
-                    )
-                mask = attention_mask.unsqueeze(-1).to(states.dtype)
-                cls_output = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-            return super().forward(
-                outputs, cls_output=cls_output, attention_mask=attention_mask, return_dict=return_dict, **kwargs
-            )
-
-    return MeanPoolingClassificationHead
-
-
 def folder_size(path: str | Path) -> int:
     """Bytes in all files under `path` (what a saved model or adapter costs on disk).
 

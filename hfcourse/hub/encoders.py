@@ -59,9 +59,10 @@ def _fit_distilbert_classifier(
 ) -> Score:
     """Save a DistilBertForSequenceClassification whose head computes a logistic regression on the first token.
 
-    DistilBERT's head is classifier(ReLU(pre_classifier(h))). With pre_classifier(h) = h + s, for a shift s
-    larger than any |h|, the ReLU passes everything, and the classifier's bias takes the shift back out: the
-    saved model computes the fitted regression.
+    DistilBERT's head is classifier(dropout(ReLU(pre_classifier(h)))). For each regression score z = w.h + b,
+    pre_classifier gets row pairs, w.h + b and its negative; since ReLU(z) - ReLU(-z) = z, the classifier reads
+    the score back exactly as their average. Many copies of the pair share it, so that dropout (when a lesson
+    trains the head further) only thins the score instead of silencing it.
     """
     import numpy as np
     import torch
@@ -79,15 +80,22 @@ def _fit_distilbert_classifier(
     )
     states = cls_states(model.distilbert, tokenizer, texts)[:, 0].numpy()
     fitted = LogisticRegression(C=CLASSIFIER_C, max_iter=5000).fit(states, labels, sample_weight=weights)
-    shift = float(np.ceil(4 * np.abs(states).max()))
-    weight, bias = fitted.coef_.astype(np.float64), fitted.intercept_.astype(np.float64)
-    if len(label_names) == 2:  # one logit z; softmax over (-z/2, z/2) equals the logistic sigmoid(z)
-        weight, bias = np.concatenate([-weight, weight]) / 2, np.concatenate([-bias, bias]) / 2
+    scores_weight, scores_bias = fitted.coef_, fitted.intercept_  # one score (2 labels) or one per label
+    readout = np.eye(len(scores_weight)) if len(label_names) > 2 else np.array([[-0.5], [0.5]])
+    width = model.config.dim
+    copies = width // (2 * len(scores_weight))  # each score is carried by many row pairs: dropout only thins it
+    rows, row_bias = np.zeros((width, width)), np.zeros(width)
+    classifier = np.zeros((len(label_names), width))
+    for k, (w, b) in enumerate(zip(scores_weight, scores_bias)):
+        for copy in range(copies):
+            up, down = 2 * (k * copies + copy), 2 * (k * copies + copy) + 1
+            rows[up], rows[down], row_bias[up], row_bias[down] = w, -w, b, -b
+            classifier[:, up], classifier[:, down] = readout[:, k] / copies, -readout[:, k] / copies
     with torch.no_grad():
-        model.pre_classifier.weight.copy_(torch.eye(model.config.dim))
-        model.pre_classifier.bias.fill_(shift)
-        model.classifier.weight.copy_(torch.from_numpy(weight))
-        model.classifier.bias.copy_(torch.from_numpy(bias - weight.sum(axis=1) * shift))
+        model.pre_classifier.weight.copy_(torch.from_numpy(rows))
+        model.pre_classifier.bias.copy_(torch.from_numpy(row_bias))
+        model.classifier.weight.copy_(torch.from_numpy(classifier))
+        model.classifier.bias.zero_()
     truth = np.array(held_out_labels)
     predicted = predictions(model, tokenizer, held_out_texts)
     majority = float(np.bincount(truth).max() / len(truth))

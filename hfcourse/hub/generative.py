@@ -10,8 +10,8 @@ import functools
 import itertools
 import math
 import random
-import string
 import re
+import string
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING

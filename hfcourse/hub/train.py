@@ -163,7 +163,7 @@ def _split_weights(trained: Path, staging: Path, shared: dict[str, np.ndarray]) 
             own[key] = tensor
         elif (twin := by_content.get(_digest(tensor))) is not None:
             borrowed[key] = twin
-        elif (rows := _rows_from_sources(key, tensor, row_sources)) is not None:
+        elif tensor.ndim > 1 and (rows := _rows_from_sources(key, tensor, row_sources)) is not None:
             twin, sources = rows
             borrowed[key] = twin
             changed = (sources < 0).nonzero()[0]
