@@ -27,6 +27,8 @@ def _trainable_counts() -> dict[str, int]:
     counts = {}
     for name, config in (("right", SeqBnConfig(reduction_factor=REDUCTION_FACTOR)), ("default", "seq_bn")):
         model = AutoAdapterModel.from_pretrained(CHECKPOINT)
+        counts["checkpoint_head"] = sum(p.numel() for p in model.heads["default"].parameters())
+        model.delete_head("default")
         model.add_adapter("small", config=config)
         model.add_classification_head("small", num_labels=2)
         model.train_adapter("small")
@@ -50,6 +52,11 @@ def _check_adapter_trainable(answer: Any) -> None:
         raise Feedback("that counts the frozen parameters; count those with requires_grad=True.")
     if abs(answer - counts["total"]) < 0.01 * counts["total"]:
         raise Feedback("nearly every parameter is trainable: call model.train_adapter('small') to freeze the body.")
+    if answer == counts["right"] + counts["checkpoint_head"]:
+        raise Feedback(
+            "that includes the checkpoint's own masked-LM head, which AutoAdapterModel loads as head 'default' and "
+            "train_adapter leaves trainable: delete it with model.delete_head('default') before adding yours."
+        )
     if answer == counts["default"]:
         raise Feedback(
             "that is the default seq_bn adapter (reduction factor 16); use SeqBnConfig(reduction_factor=64)."
@@ -63,7 +70,8 @@ def _check_adapter_trainable(answer: Any) -> None:
 
 adapter_trainable = Exercise(
     title="what an adapter trains",
-    task=f"Load a fresh AutoAdapterModel from {CHECKPOINT!r}, add a bottleneck adapter named 'small' with "
+    task=f"Load a fresh AutoAdapterModel from {CHECKPOINT!r}, delete the checkpoint's own head ('default'), add a "
+    "bottleneck adapter named 'small' with "
     f"SeqBnConfig(reduction_factor={REDUCTION_FACTOR}) and a 2-label classification head of the same name, call "
     "train_adapter('small'), and store in `answer` the number of trainable parameters (an int).",
     check=_check_adapter_trainable,
@@ -73,6 +81,7 @@ adapter_trainable = Exercise(
     from adapters import AutoAdapterModel, SeqBnConfig
     from hfcourse.parameters import count_parameters
     small_model = AutoAdapterModel.from_pretrained("FacebookAI/roberta-base")
+    small_model.delete_head("default")
     small_model.add_adapter("small", config=SeqBnConfig(reduction_factor=64))
     small_model.add_classification_head("small", num_labels=2)
     small_model.train_adapter("small")

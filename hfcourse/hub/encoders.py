@@ -1,4 +1,4 @@
-"""Stand-ins built on the real pretrained all-MiniLM-L6-v2 body: plain encoders and the sentiment classifier."""
+"""The DistilBERT sentiment stand-in: MiniLM transplanted, with a classifier fitted on real review snippets."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Task heads on the real all-MiniLM-L6-v2 body (frozen): fill-mask, NER, question answering, zero-shot.
+"""Task heads on the real all-MiniLM-L6-v2 body (frozen): masked-LM heads for the BERT and DistilBERT base
+checkpoints, NER, question answering, and the template data that the zero-shot stand-in (bart.py) learns from.
 
 Each builder runs the body once over its inputs, caches the last-layer hidden states and fits only a small
 head on them. The training data is real Rotten Tomatoes text or the small template sets written below;
