@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import derived, heads, roberta
-from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
     from transformers import BartForSequenceClassification, PreTrainedTokenizerFast
@@ -61,9 +61,7 @@ def build_zero_shot(out: Path) -> BuiltModel:
             schedule.step()
     model.eval()
     model.requires_grad_(False)
-    with torch.no_grad():  # half-precision values: shipped in half the bytes and widened exactly by the build
-        for parameter in train:
-            parameter.copy_(parameter.half().float())
+    round_to_half(train)
     topics = sorted(heads.TOPIC_SENTENCES)
     held_out, truth = heads._held_out_topic_sentences(topics)
     accuracy = _zero_shot_accuracy(model, bpe, held_out, topics, truth)

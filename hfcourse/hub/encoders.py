@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus, everyday_sentiment, minilm_bodies
-from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,7 +31,6 @@ def build_sentiment(out: Path) -> BuiltModel:
     sentiment too.
     """
     import numpy as np
-    import torch
     from transformers import DistilBertForSequenceClassification
 
     seed_everything()
@@ -51,9 +50,7 @@ def build_sentiment(out: Path) -> BuiltModel:
     )
     _regression_head(model, tokenizer, texts[:SENTIMENT_HEAD_ROWS], labels[:SENTIMENT_HEAD_ROWS])
     trained = _fine_tune_top_layers(model, tokenizer, texts, labels)
-    with torch.no_grad():  # half-precision values: shipped in half the bytes, widened exactly by the build
-        for parameter in trained:
-            parameter.copy_(parameter.half().float())
+    round_to_half(trained)
     held_out = corpus.reviews("test")[:SENTIMENT_HELD_OUT]
     truth = np.array([s.label for s in held_out])
     accuracy = float((predictions(model, tokenizer, [s.text for s in held_out]) == truth).mean())

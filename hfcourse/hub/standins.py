@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +88,13 @@ def config_sizes(config: dict[str, object]) -> str:
     )
     width = first("hidden_size", "dim", "d_model", "n_embd")
     return f"{layers} layers, {width} wide, vocabulary of {config['vocab_size']:,}"
+
+
+def round_to_half(parameters: Iterable[object]) -> None:
+    """Round trained parameters to float16 values, in place (they stay float32): `hfcourse hub train` then ships
+    them in half the bytes, and the build widens them back exactly."""
+    import torch
+
+    with torch.no_grad():
+        for parameter in parameters:
+            parameter.copy_(parameter.half().float())  # type: ignore[attr-defined]
