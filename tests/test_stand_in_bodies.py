@@ -47,7 +47,7 @@ def test_a_roberta_embedding_row_is_the_mean_of_its_wordpiece_spelling() -> None
 @pytest.mark.parametrize(
     ("repo_id", "text"),
     [
-        ("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "the movie is good and the music is fine."),
+        ("distilbert/distilbert-base-cased", "the movie is good and the music is fine."),
         ("distilbert/distilbert-base-cased-distilled-squad", "The movie is good, and Paris is in France."),
         ("google-bert/bert-base-cased", "The movie is good, and Paris is in France."),
     ],
