@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from hfcourse.hub import derived, heads, roberta
 from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
+from hfcourse.hub.template_texts import TOPIC_SENTENCES
 
 if TYPE_CHECKING:
     from transformers import BartForSequenceClassification, PreTrainedTokenizerFast
@@ -62,7 +63,7 @@ def build_zero_shot(out: Path) -> BuiltModel:
     model.eval()
     model.requires_grad_(False)
     round_to_half(train)
-    topics = sorted(heads.TOPIC_SENTENCES)
+    topics = sorted(TOPIC_SENTENCES)
     held_out, truth = heads._held_out_topic_sentences(topics)
     accuracy = _zero_shot_accuracy(model, bpe, held_out, topics, truth)
     model.save_pretrained(out)
