@@ -1,4 +1,4 @@
-"""The DistilBERT sentiment stand-in: MiniLM transplanted, with a classifier fitted on real review snippets."""
+"""The DistilBERT sentiment stand-in: MiniLM transplanted, its top layers and head fine-tuned on real reviews."""
 
 from __future__ import annotations
 
