@@ -1,24 +1,34 @@
 """The BART-MNLI stand-in: the adapted RoBERTa body as BART's encoder, one decoder layer, an NLI head.
 
-BART's encoder layers compute what BERT's and RoBERTa's do (attention, then a feed-forward block, each followed
-by its layer norm), and its embeddings are the token rows plus position rows, then a layer norm, with no token
-types. So the adapted RoBERTa body (`roberta.py`) becomes BART's encoder exactly, with MiniLM's type-0 row added
-into the position rows. BartForSequenceClassification reads the decoder's state at the last </s>: one decoder
-layer, started from a copy of MiniLM's last layer, learns with the head to compare premise and hypothesis.
+BART's encoder layers compute what BERT's and RoBERTa's do (attention, then a feed-forward block,
+each followed by its layer norm), and its embeddings are the token rows plus position rows, then a layer norm,
+with no token types. So the adapted RoBERTa body (`roberta.py`) becomes BART's encoder exactly, with MiniLM's
+type-0 row added into the position rows. BartForSequenceClassification reads the decoder's state at the last
+</s>: one decoder layer, started from a copy of MiniLM's last layer, learns with the head to compare premise and
+hypothesis, on pairs made from topic sentences written for the course (`template_texts.py`).
 """
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hfcourse.hub import derived, heads, roberta
+from hfcourse.hub import derived, roberta
+from hfcourse.hub.fitting import label2id
 from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
 from hfcourse.hub.template_texts import TOPIC_SENTENCES
 
 if TYPE_CHECKING:
     from transformers import BartForSequenceClassification, PreTrainedTokenizerFast
 
+# zero-shot: the label map of an MNLI model, the pipeline's default hypothesis
+NLI_LABELS = {0: "contradiction", 1: "neutral", 2: "entailment"}
+CONTRADICTION, NEUTRAL, ENTAILMENT = 0, 1, 2
+HYPOTHESIS = "This example is {}."
+TOPIC_HELD_OUT = 3  # the last sentences of each topic are kept out of training
+OTHER_TOPICS_PER_SENTENCE = 6
+SENTIMENTS = ("negative", "positive")  # hypotheses a factual topic sentence neither entails nor contradicts
 POSITION_OFFSET = 2  # BART's learned positions start at row 2
 DECODER_EPOCHS, DECODER_RATE, DECODER_BATCH = 30, 1e-3, 64
 ENCODER_NAMES = {  # RoBERTa (BERT) layer module -> BART encoder layer module
@@ -39,7 +49,7 @@ def build_zero_shot(out: Path) -> BuiltModel:
 
     seed_everything()
     model, bpe = _model(), roberta.tokenizer("BartTokenizerFast")
-    pairs, labels = heads._nli_training_pairs()
+    pairs, labels = _nli_training_pairs()
     train = [*model.model.decoder.layers.parameters(), *model.classification_head.parameters()]
     for parameter in train:
         parameter.requires_grad_(True)
@@ -64,7 +74,7 @@ def build_zero_shot(out: Path) -> BuiltModel:
     model.requires_grad_(False)
     round_to_half(train)
     topics = sorted(TOPIC_SENTENCES)
-    held_out, truth = heads._held_out_topic_sentences(topics)
+    held_out, truth = _held_out_topic_sentences(topics)
     accuracy = _zero_shot_accuracy(model, bpe, held_out, topics, truth)
     model.save_pretrained(out)
     save_tokenizer(bpe, out)
@@ -73,7 +83,7 @@ def build_zero_shot(out: Path) -> BuiltModel:
         parameter_total(model),
         f"{roberta.BODY}, as BART's encoder (frozen); one decoder layer (from a copy of MiniLM's last layer) and "
         f"the classification head trained here on {len(labels)} premise/hypothesis pairs "
-        f'("{heads.HYPOTHESIS.format("<topic>")}") made from {len(topics)}-topic sentences written for the course '
+        f'("{HYPOTHESIS.format("<topic>")}") made from {len(topics)}-topic sentences written for the course '
         "(not MNLI)",
         roberta.LICENSE,
         f"held-out accuracy {accuracy:.2f} choosing among {len(topics)} topics for {len(held_out)} unseen "
@@ -106,8 +116,8 @@ def _model() -> BartForSequenceClassification:
         scale_embedding=False,
         dropout=0.1,
         classifier_dropout=0.0,
-        id2label=heads.NLI_LABELS,
-        label2id=heads._inverse(heads.NLI_LABELS),
+        id2label=NLI_LABELS,
+        label2id=label2id(NLI_LABELS),
         architectures=["BartForSequenceClassification"],
     )
     model = BartForSequenceClassification(config)
@@ -157,12 +167,40 @@ def _zero_shot_accuracy(
     """How often the pipeline's choice (highest entailment logit among the labels) is the true label."""
     import torch
 
-    pairs = [(text, heads.HYPOTHESIS.format(label)) for text in texts for label in labels]
+    pairs = [(text, HYPOTHESIS.format(label)) for text in texts for label in labels]
     entailment = []
     with torch.no_grad():
         for start in range(0, len(pairs), 64):
             chunk = pairs[start : start + 64]
             inputs = bpe([p for p, _ in chunk], [h for _, h in chunk], padding=True, return_tensors="pt")
-            entailment.append(model(**inputs).logits[:, heads.ENTAILMENT])
+            entailment.append(model(**inputs).logits[:, ENTAILMENT])
     scores = torch.cat(entailment).view(len(texts), len(labels))
     return float((scores.argmax(1) == torch.tensor(truth)).float().mean())
+
+
+def _nli_training_pairs() -> tuple[list[tuple[str, str]], list[int]]:
+    """(premise, hypothesis) pairs and labels: the true topic entails, other topics contradict, sentiment is
+    neutral."""
+    rng = random.Random(0)
+    topics = sorted(TOPIC_SENTENCES)
+    pairs, labels = [], []
+    for topic in topics:
+        for index, sentence in enumerate(TOPIC_SENTENCES[topic][:-TOPIC_HELD_OUT]):
+            others = rng.sample([other for other in topics if other != topic], OTHER_TOPICS_PER_SENTENCE)
+            pairs += [(sentence, HYPOTHESIS.format(label)) for label in [topic, *others]]
+            labels += [ENTAILMENT] + [CONTRADICTION] * len(others)
+            if index % 3 == 0:
+                pairs.append((sentence, HYPOTHESIS.format(SENTIMENTS[index % 2])))
+                labels.append(NEUTRAL)
+    return pairs, labels
+
+
+def _held_out_topic_sentences(topics: list[str]) -> tuple[list[str], list[int]]:
+    """The last TOPIC_HELD_OUT sentences of each topic, and each one's topic index."""
+    held_out = [(sentence, i) for i, topic in enumerate(topics) for sentence in _held_out(topic)]
+    return [sentence for sentence, _ in held_out], [i for _, i in held_out]
+
+
+def _held_out(topic: str) -> tuple[str, ...]:
+    """The topic's sentences kept out of training."""
+    return TOPIC_SENTENCES[topic][-TOPIC_HELD_OUT:]

@@ -26,7 +26,7 @@ PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
         "DistilBERT (66M) fine-tuned on SST-2",
-        _lazy("encoders", "build_sentiment"),
+        _lazy("distilbert", "build_sentiment"),
         ("distilbert-base-uncased-finetuned-sst-2-english",),
         "sentiment-analysis",
     ),
@@ -40,14 +40,14 @@ PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "dbmdz/bert-large-cased-finetuned-conll03-english",
         "BERT large (333M) fine-tuned on CoNLL-2003 NER",
-        _lazy("heads", "build_ner"),
+        _lazy("bert", "build_ner"),
         (),
         "ner",
     ),
     ModelStandIn(
         "distilbert/distilbert-base-cased-distilled-squad",
         "DistilBERT (65M) distilled on SQuAD",
-        _lazy("heads", "build_question_answering"),
+        _lazy("distilbert", "build_question_answering"),
         ("distilbert-base-cased-distilled-squad",),
         "question-answering",
     ),
@@ -82,7 +82,7 @@ PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "distilbert/distilbert-base-cased",
         "DistilBERT base (66M), cased",
-        _lazy("heads", "build_distilbert_cased_mlm"),
+        _lazy("distilbert", "build_distilbert_cased_mlm"),
         ("distilbert-base-cased",),
         "feature-extraction",
     ),
@@ -91,13 +91,13 @@ BACKBONES: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         "google-bert/bert-base-uncased",
         "BERT base (110M), uncased",
-        _lazy("heads", "build_bert_mlm"),
+        _lazy("bert", "build_bert_mlm"),
         ("bert-base-uncased",),
     ),
     ModelStandIn(
         "google-bert/bert-base-cased",
         "BERT base (108M), cased",
-        _lazy("heads", "build_bert_cased_mlm"),
+        _lazy("bert", "build_bert_cased_mlm"),
         ("bert-base-cased",),
     ),
     ModelStandIn("FacebookAI/roberta-base", "RoBERTa base (125M)", build_roberta_mlm, ("roberta-base",)),

@@ -12,20 +12,30 @@ sentence-transformers reads from it. Heads that read the first token (a classifi
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import byte_level_bpe, corpus, derived
 from hfcourse.hub.assets import minilm_dir
-from hfcourse.hub.encoders import Score, predictions
+from hfcourse.hub.fitting import cls_states, cross_entropy, fit, hidden_states, predictions
+from hfcourse.hub.masked_lm import (
+    MLM_HELD_OUT_TEXTS,
+    MLM_MASK_RATE,
+    MLM_MAX_TOKENS,
+    MLM_TEXTS,
+    MLM_VOCABULARY,
+    Words,
+    corpus_texts,
+    mlm_accuracy,
+    mlm_texts,
+)
 from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerFast
-
-    from hfcourse.hub.heads import _Words
 
 SHARED_BODY = "roberta_mlm"  # the stand-in that ships the adapted layers, which the other RoBERTa and BART ones borrow
 PADDING_ID = 1  # <pad>: RoBERTa's positions count from PADDING_ID + 1
@@ -206,12 +216,10 @@ def build_roberta_mlm(out: Path) -> BuiltModel:
     import torch
     from transformers import RobertaForMaskedLM
 
-    from hfcourse.hub import heads
-
     model, bpe = model_with_body(RobertaForMaskedLM, distil=True), tokenizer()
     seed_everything()
-    words = _frequent_words(bpe, heads.MLM_VOCABULARY)
-    states, targets = _masked_states(model.roberta, bpe, heads._mlm_texts("train", heads.MLM_TEXTS), words)
+    words = _frequent_words(bpe, MLM_VOCABULARY)
+    states, targets = _masked_states(model.roberta, bpe, mlm_texts("train", MLM_TEXTS), words)
     head = model.lm_head
     embeddings = model.get_input_embeddings().weight
 
@@ -225,15 +233,13 @@ def build_roberta_mlm(out: Path) -> BuiltModel:
 
     def batch_loss(batch: torch.Tensor) -> torch.Tensor:
         logits = transform(states[batch]) @ known_embeddings.T + head.bias[words.ids]
-        return heads._cross_entropy(logits, words.index[targets[batch]])
+        return cross_entropy(logits, words.index[targets[batch]])
 
     parameters = [*head.dense.parameters(), *head.layer_norm.parameters(), head.bias]
-    heads._fit(parameters, batch_loss, len(targets), epochs=8, lr=1e-3, weight_decay=0.1)
-    held_states, held_targets = _masked_states(
-        model.roberta, bpe, heads._mlm_texts("test", heads.MLM_HELD_OUT_TEXTS), words
-    )
+    fit(parameters, batch_loss, len(targets), epochs=8, lr=1e-3, weight_decay=0.1)
+    held_states, held_targets = _masked_states(model.roberta, bpe, mlm_texts("test", MLM_HELD_OUT_TEXTS), words)
     with torch.no_grad():
-        top1, top5, most_frequent = heads._mlm_accuracy(
+        top1, top5, most_frequent = mlm_accuracy(
             transform(held_states) @ embeddings.T + head.bias, held_targets, words
         )
     model.save_pretrained(out)
@@ -242,53 +248,58 @@ def build_roberta_mlm(out: Path) -> BuiltModel:
         "RobertaForMaskedLM",
         parameter_total(model),
         f"{BODY}; MLM head (transform and output bias; decoder tied to the embeddings) fitted here on {len(targets)} "
-        f"masked words of {heads.MLM_TEXTS} real Rotten Tomatoes review and plot sentences; it proposes only the "
-        f"{heads.MLM_VOCABULARY} most frequent words of that corpus",
+        f"masked words of {MLM_TEXTS} real Rotten Tomatoes review and plot sentences; it proposes only the "
+        f"{MLM_VOCABULARY} most frequent words of that corpus",
         LICENSE,
         f"held-out top-1 accuracy {top1:.2f} (always the most frequent word: {most_frequent:.2f}), top-5 "
         f"{top5:.2f}, on {len(held_targets)} masked words of Rotten Tomatoes snippets of other movies",
     )
 
 
-def _frequent_words(bpe: PreTrainedTokenizerFast, size: int) -> _Words:
+def _frequent_words(bpe: PreTrainedTokenizerFast, size: int) -> Words:
     """The `size` most frequent lower-case words of the training text that are one BPE token after a space."""
     import re
     from collections import Counter
 
-    from hfcourse.hub import heads
-
     vocab = bpe.get_vocab()
-    counts = Counter(word for text in heads._corpus_texts("train") for word in re.findall(r"[a-z]+", text))
+    counts = Counter(word for text in corpus_texts("train") for word in re.findall(r"[a-z]+", text))
     ranked = sorted(
         ((f"Ġ{word}", n) for word, n in counts.items() if f"Ġ{word}" in vocab), key=lambda item: (-item[1], item[0])
     )
     ranked = sorted(ranked[:size], key=lambda item: vocab[item[0]])
-    return heads._Words([vocab[token] for token, _ in ranked], [count for _, count in ranked])
+    return Words([vocab[token] for token, _ in ranked], [count for _, count in ranked])
 
 
 def _masked_states(
-    body: PreTrainedModel, bpe: PreTrainedTokenizerFast, texts: list[str], words: _Words
+    body: PreTrainedModel, bpe: PreTrainedTokenizerFast, texts: list[str], words: Words
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mask a fifth of each text's known whole words (a known token followed by a new word or the end)."""
     import torch
 
-    from hfcourse.hub import heads
-
     generator = torch.Generator().manual_seed(0)
     mask_id = bpe.mask_token_id
     inputs, positions, targets = [], [], []
-    for ids in bpe(texts, truncation=True, max_length=heads.MLM_MAX_TOKENS)["input_ids"]:
+    for ids in bpe(texts, truncation=True, max_length=MLM_MAX_TOKENS)["input_ids"]:
         pieces = [*bpe.convert_ids_to_tokens(ids), "Ġ"]
         ends_word = [piece.startswith("Ġ") or not piece[:1].isalpha() for piece in pieces[1:]]
         whole = [i for i, token in enumerate(ids) if token in words.known and ends_word[i]]
         if whole:
-            count = max(1, round(heads.MLM_MASK_RATE * len(whole)))
+            count = max(1, round(MLM_MASK_RATE * len(whole)))
             chosen = sorted(whole[j] for j in torch.randperm(len(whole), generator=generator)[:count].tolist())
             inputs.append([mask_id if i in chosen else token for i, token in enumerate(ids)])
             positions.append(chosen)
             targets += [ids[i] for i in chosen]
-    states = heads._hidden_states(body, inputs)
+    states = hidden_states(body, inputs)
     return torch.cat([state[chosen] for state, chosen in zip(states, positions)]), torch.tensor(targets)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A fitted classifier's size, its held-out accuracy, and the share of the held-out majority class."""
+
+    parameters: int
+    accuracy: float
+    majority: float
 
 
 def build_three_way_sentiment(out: Path) -> BuiltModel:
@@ -352,8 +363,6 @@ def _fit_classifier(
     import torch
     from sklearn.linear_model import LogisticRegression
     from transformers import RobertaForSequenceClassification
-
-    from hfcourse.hub.encoders import cls_states
 
     bpe = tokenizer()
     model = model_with_body(

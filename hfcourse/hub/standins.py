@@ -33,7 +33,7 @@ class ModelStandIn:
 
     @property
     def name(self) -> str:
-        """The trained stand-in this repo serves, e.g. "sentiment" for encoders.build_sentiment (weights/<name>/)."""
+        """The trained stand-in this repo serves, e.g. "sentiment" for distilbert.build_sentiment (weights/<name>/)."""
         return self.build.__qualname__.rpartition(".")[2].removeprefix("build_")
 
     def refs(self) -> tuple[str, ...]:

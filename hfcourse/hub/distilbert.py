@@ -1,26 +1,52 @@
-"""The DistilBERT sentiment stand-in: MiniLM transplanted, its top layers and head fine-tuned on real reviews."""
+"""DistilBERT stand-ins: the real all-MiniLM-L6-v2 body transplanted into DistilBERT's layout (`minilm_bodies.py`).
+
+- sentiment: its top layers and head fine-tuned on real Rotten Tomatoes reviews;
+- question answering: a span head fitted on the frozen body, on template questions (`template_texts.py`);
+- the cased masked LM: an MLM head fitted on the frozen body (`masked_lm.py`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus, everyday_sentiment, minilm_bodies
+from hfcourse.hub.fitting import (
+    FROZEN_MINILM,
+    MAX_TOKENS,
+    built_head,
+    cls_states,
+    cross_entropy,
+    fit,
+    hidden_states,
+    predictions,
+    save_with_tokenizer,
+)
+from hfcourse.hub.masked_lm import masked_language_model
 from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
+from hfcourse.hub.template_texts import HELD_OUT_NAMES, QA_TEMPLATES, TRAIN_NAMES
+from hfcourse.hub.templates import fill, name_picker
 
 if TYPE_CHECKING:
-    import numpy as np
     import torch
+    from transformers import BertTokenizerFast, PreTrainedModel
 
 MINILM = "real pretrained sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384, uncased)"
 MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
-SENTIMENT_HELD_OUT, MAX_TOKENS = 400, 48
+
+# sentiment
+SENTIMENT_HELD_OUT = 400
 SENTIMENT_HEAD_ROWS = 1500  # the logistic regression that starts the head sees this many training texts
 SENTIMENT_LAYERS, SENTIMENT_EPOCHS, SENTIMENT_BATCH = 2, 2, 32  # fine-tuning: top layers, epochs, batch size
 SENTIMENT_HEAD_RATE, SENTIMENT_BODY_RATE = 1e-3, 5e-5
 CLASSIFIER_C = 0.1  # the regression's inverse regularisation strength on raw first-token states
 EVERYDAY_WEIGHT = 5  # the few everyday sentences are repeated five times beside the critics' snippets
+
+# question answering
+QA_CONTEXTS, QA_HELD_OUT_CONTEXTS, QA_MAX_ANSWER_TOKENS = 100, 30, 15  # each context is asked all its questions
 
 
 def build_sentiment(out: Path) -> BuiltModel:
@@ -139,41 +165,85 @@ def _fine_tune_top_layers(model: object, tokenizer: object, texts: list[str], la
     return head + body
 
 
-def predictions(model: object, tokenizer: object, texts: list[str]) -> np.ndarray:
-    """The saved model's own answers (argmax of its logits), in batches."""
-    import numpy as np
+def build_question_answering(out: Path) -> BuiltModel:
+    """DistilBertForQuestionAnswering, cased: a start/end head fitted on template questions about template contexts."""
+    from transformers import DistilBertForQuestionAnswering
+
+    seed_everything()
+    tokenizer = minilm_bodies.tokenizer("distilbert", cased=True)
+    model = minilm_bodies.model_with_body(DistilBertForQuestionAnswering, cased=True)
+    states, context, starts, ends = _qa_examples(model.base_model, tokenizer, TRAIN_NAMES, QA_CONTEXTS, seed=0)
+
+    def batch_loss(batch: torch.Tensor) -> torch.Tensor:
+        logits = model.qa_outputs(states[batch]).masked_fill(~context[batch, :, None], -1e4)
+        return cross_entropy(logits[..., 0], starts[batch]) + cross_entropy(logits[..., 1], ends[batch])
+
+    fit([*model.qa_outputs.parameters()], batch_loss, len(starts), epochs=100, lr=1e-2)
+    held_out = _qa_examples(model.base_model, tokenizer, HELD_OUT_NAMES, QA_HELD_OUT_CONTEXTS, seed=1)
+    exact = _qa_exact_match(model, *held_out)
+    save_with_tokenizer(model, tokenizer, out)
+    return built_head(
+        model,
+        f"{FROZEN_MINILM}; span head (start/end) fitted here on {len(starts)} template questions "
+        f"(who/where/what/when) about {QA_CONTEXTS} template contexts of {len(QA_TEMPLATES)} kinds, written for the "
+        "course (not SQuAD); a linear head on frozen states barely uses the question: it mostly picks the most "
+        "answer-like name in the context",
+        f"held-out exact match {exact:.2f} on {len(held_out[2])} template questions with unseen names "
+        f"({QA_HELD_OUT_CONTEXTS} contexts, about 3 questions each)",
+    )
+
+
+def _qa_examples(
+    body: PreTrainedModel, tokenizer: BertTokenizerFast, names: Mapping[str, Sequence[str]], contexts: int, seed: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Padded body states [n, length, hidden], the context-token mask, and the answer's first and last token."""
     import torch
 
-    answers = []
-    with torch.no_grad():
-        for start in range(0, len(texts), 64):
-            inputs = tokenizer(
-                texts[start : start + 64], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-            )  # type: ignore[operator]
-            answers.append(model(**inputs).logits.argmax(-1).numpy())  # type: ignore[operator]
-    return np.concatenate(answers)
+    questions, context_texts, answers = _qa_texts(names, contexts, seed)
+    encodings = tokenizer(questions, context_texts)
+    starts = [encodings.char_to_token(i, start, sequence_index=1) for i, (start, _) in enumerate(answers)]
+    ends = [encodings.char_to_token(i, end - 1, sequence_index=1) for i, (_, end) in enumerate(answers)]
+    states = hidden_states(body, encodings["input_ids"], encodings.get("token_type_ids"))
+    in_context = [torch.tensor([part == 1 for part in encodings.sequence_ids(i)]) for i in range(len(questions))]
+    pad = torch.nn.utils.rnn.pad_sequence
+    return pad(states, batch_first=True), pad(in_context, batch_first=True), torch.tensor(starts), torch.tensor(ends)
 
 
-@dataclass(frozen=True)
-class Score:
-    parameters: int
-    accuracy: float
-    majority: float
+def _qa_texts(
+    names: Mapping[str, Sequence[str]], contexts: int, seed: int
+) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """Questions, contexts and answer character spans; contexts cycle through the templates, all questions asked."""
+    pick = name_picker(names, random.Random(seed))
+    questions, context_texts, answers = [], [], []
+    for i in range(contexts):
+        context_template, asks = QA_TEMPLATES[i % len(QA_TEMPLATES)]
+        values = {slot: pick(slot) for slot in re.findall(r"\{([A-Z]+)\}", context_template)}
+        context, spans = fill(context_template, values.__getitem__)
+        for question, answer_slot in asks:
+            questions.append(question.format(**values))
+            context_texts.append(context)
+            answers.append(next((start, end) for start, end, slot in spans if slot == answer_slot))
+    return questions, context_texts, answers
 
 
-def cls_states(body: object, tokenizer: object, texts: list[str]) -> torch.Tensor:
-    """The body's last-layer first-token vectors (shape [n, 1, hidden], as a pooler takes them), computed once in
-    length-sorted batches (little padding)."""
+def _qa_exact_match(
+    model: PreTrainedModel, states: torch.Tensor, context: torch.Tensor, starts: torch.Tensor, ends: torch.Tensor
+) -> float:
+    """How often the best span (start <= end, at most QA_MAX_ANSWER_TOKENS long) is exactly the answer."""
     import torch
 
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    states = torch.empty(len(texts), 1, body.config.hidden_size)  # type: ignore[attr-defined]
-    body.eval()  # type: ignore[attr-defined]
     with torch.no_grad():
-        for start in range(0, len(order), 64):
-            batch = order[start : start + 64]
-            inputs = tokenizer(
-                [texts[i] for i in batch], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-            )  # type: ignore[operator]
-            states[batch] = body(**inputs).last_hidden_state[:, :1]  # type: ignore[operator]
-    return states.clone()
+        logits = model.qa_outputs(states).masked_fill(~context[..., None], -1e4)
+    length = logits.shape[1]
+    allowed = torch.ones(length, length).triu().tril(QA_MAX_ANSWER_TOKENS - 1).bool()
+    pair_scores = (logits[..., 0, None] + logits[..., None, :, 1]).masked_fill(~allowed, -1e9).flatten(1)
+    best = pair_scores.argmax(1)
+    return float(((best // length == starts) & (best % length == ends)).float().mean())
+
+
+def build_distilbert_cased_mlm(out: Path) -> BuiltModel:
+    """DistilBertForMaskedLM, cased (distilbert-base-cased): MiniLM transplanted, with an MLM head."""
+    from transformers import DistilBertForMaskedLM
+
+    model = minilm_bodies.model_with_body(DistilBertForMaskedLM, cased=True)
+    return masked_language_model(model, minilm_bodies.tokenizer("distilbert", cased=True), out)
