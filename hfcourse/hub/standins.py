@@ -1,4 +1,4 @@
-"""What a stand-in is: a model folder built here, and the honest facts about it."""
+"""What a stand-in is: a model built here and the honest facts about it; a dataset or metric served offline."""
 
 from __future__ import annotations
 
@@ -49,6 +49,37 @@ class ModelStandIn:
                 f"transformers' default for {self.pipeline_task} is {model}, not {self.repo_id}: update the catalog."
             )
         return ("main", revision)
+
+
+@dataclass(frozen=True)
+class DatasetStandIn:
+    """A dataset config of the course hub, served under each of `names`."""
+
+    names: tuple[str, ...]  # e.g. ("glue", "nyu-mll/glue"): every name a lesson may load
+    config: str
+    real_dataset: str
+    source: str
+    license: str
+    features: Callable[[], object]  # -> datasets.Features
+    rows: Callable[[str], list[dict[str, object]]]  # split -> rows
+
+
+@dataclass(frozen=True)
+class MetricStandIn:
+    """A metric of the course hub: a script written for the course (`metrics/<name>.py`), served for
+    `evaluate.load(name)`."""
+
+    name: str  # e.g. "glue"
+
+    @property
+    def real_metric(self) -> str:
+        """The Hub space that evaluate.load(name) downloads the real script from."""
+        return f"evaluate-metric/{self.name}"
+
+    @property
+    def source(self) -> str:
+        """Where the served script comes from, as the hub's manifest says."""
+        return f"metric script written for the course ({self.name}.py, scikit-learn)"
 
 
 def seed_everything(seed: int = 0) -> None:
