@@ -1,7 +1,7 @@
 """DistilBERT stand-ins: the real all-MiniLM-L6-v2 body transplanted into DistilBERT's layout (`minilm_bodies.py`).
 
 - sentiment: its top layers and head fine-tuned on real Rotten Tomatoes reviews;
-- question answering: a span head fitted on the frozen body, on template questions (`template_texts.py`);
+- question answering: its top layers and a span head fine-tuned on template questions (`template_texts.py`);
 - the cased masked LM: an MLM head fitted on the frozen body (`masked_lm.py`).
 """
 
@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 
 from hfcourse.hub import corpus, everyday_sentiment, minilm_bodies
 from hfcourse.hub.fitting import (
-    FROZEN_MINILM,
     MAX_TOKENS,
     built_head,
     cls_states,
     cross_entropy,
-    fit,
+    fine_tune_top_layers,
     hidden_states,
     predictions,
     save_with_tokenizer,
@@ -46,7 +45,8 @@ CLASSIFIER_C = 0.1  # the regression's inverse regularisation strength on raw fi
 EVERYDAY_WEIGHT = 5  # the few everyday sentences are repeated five times beside the critics' snippets
 
 # question answering
-QA_CONTEXTS, QA_HELD_OUT_CONTEXTS, QA_MAX_ANSWER_TOKENS = 100, 30, 15  # each context is asked all its questions
+QA_CONTEXTS, QA_HELD_OUT_CONTEXTS, QA_MAX_ANSWER_TOKENS = 800, 30, 15  # each context is asked all its questions
+QA_LAYERS, QA_EPOCHS, QA_HEAD_RATE, QA_BODY_RATE = 2, 4, 1e-3, 2e-4  # fine-tuning: top layers, epochs, rates
 
 
 def build_sentiment(out: Path) -> BuiltModel:
@@ -166,31 +166,55 @@ def _fine_tune_top_layers(model: object, tokenizer: object, texts: list[str], la
 
 
 def build_question_answering(out: Path) -> BuiltModel:
-    """DistilBertForQuestionAnswering, cased: a start/end head fitted on template questions about template contexts."""
+    """DistilBertForQuestionAnswering, cased: the top layers and a start/end head fine-tuned on template questions
+    about template contexts."""
     from transformers import DistilBertForQuestionAnswering
 
     seed_everything()
     tokenizer = minilm_bodies.tokenizer("distilbert", cased=True)
     model = minilm_bodies.model_with_body(DistilBertForQuestionAnswering, cased=True)
-    states, context, starts, ends = _qa_examples(model.base_model, tokenizer, TRAIN_NAMES, QA_CONTEXTS, seed=0)
+    ids, mask, context, starts, ends = _qa_inputs(tokenizer, TRAIN_NAMES, QA_CONTEXTS, seed=0)
 
     def batch_loss(batch: torch.Tensor) -> torch.Tensor:
-        logits = model.qa_outputs(states[batch]).masked_fill(~context[batch, :, None], -1e4)
-        return cross_entropy(logits[..., 0], starts[batch]) + cross_entropy(logits[..., 1], ends[batch])
+        length = int(mask[batch].sum(1).max())
+        output = model(input_ids=ids[batch, :length], attention_mask=mask[batch, :length])
+        outside = ~context[batch, :length]  # an answer is a span of the context, never of the question
+        return cross_entropy(output.start_logits.masked_fill(outside, -1e4), starts[batch]) + cross_entropy(
+            output.end_logits.masked_fill(outside, -1e4), ends[batch]
+        )
 
-    fit([*model.qa_outputs.parameters()], batch_loss, len(starts), epochs=100, lr=1e-2)
+    layers = model.distilbert.transformer.layer[-QA_LAYERS:]
+    head = [*model.qa_outputs.parameters()]
+    fine_tune_top_layers(
+        model, layers, head, batch_loss, len(starts), epochs=QA_EPOCHS, head_rate=QA_HEAD_RATE, body_rate=QA_BODY_RATE
+    )
     held_out = _qa_examples(model.base_model, tokenizer, HELD_OUT_NAMES, QA_HELD_OUT_CONTEXTS, seed=1)
     exact = _qa_exact_match(model, *held_out)
     save_with_tokenizer(model, tokenizer, out)
     return built_head(
         model,
-        f"{FROZEN_MINILM}; span head (start/end) fitted here on {len(starts)} template questions "
-        f"(who/where/what/when) about {QA_CONTEXTS} template contexts of {len(QA_TEMPLATES)} kinds, written for the "
-        "course (not SQuAD); a linear head on frozen states barely uses the question: it mostly picks the most "
-        "answer-like name in the context",
+        f"{MINILM}, transplanted into DistilBERT's layout, cased (MiniLM's vocabulary grown with capitalised "
+        f"copies); its top {QA_LAYERS} layers and a span head (start/end) fine-tuned here for {QA_EPOCHS} epochs on "
+        f"{len(starts)} template questions (who/where/what/when) about {QA_CONTEXTS} template contexts of "
+        f"{len(QA_TEMPLATES)} kinds, written for the course (not SQuAD); it answers questions of those kinds",
         f"held-out exact match {exact:.2f} on {len(held_out[2])} template questions with unseen names "
         f"({QA_HELD_OUT_CONTEXTS} contexts, about 3 questions each)",
     )
+
+
+def _qa_inputs(
+    tokenizer: BertTokenizerFast, names: Mapping[str, Sequence[str]], contexts: int, seed: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Padded question-and-context ids and attention mask, the context-token mask, the answer's first and last
+    token."""
+    import torch
+
+    questions, context_texts, answers = _qa_texts(names, contexts, seed)
+    encodings = tokenizer(questions, context_texts, padding=True, return_tensors="pt")
+    starts = [encodings.char_to_token(i, start, sequence_index=1) for i, (start, _) in enumerate(answers)]
+    ends = [encodings.char_to_token(i, end - 1, sequence_index=1) for i, (_, end) in enumerate(answers)]
+    in_context = torch.tensor([[part == 1 for part in encodings.sequence_ids(i)] for i in range(len(questions))])
+    return encodings["input_ids"], encodings["attention_mask"], in_context, torch.tensor(starts), torch.tensor(ends)
 
 
 def _qa_examples(

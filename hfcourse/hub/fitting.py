@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer
+from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,6 +93,52 @@ def fit(
             schedule.step()
     for parameter in parameters:
         parameter.requires_grad_(False)
+
+
+def fine_tune_top_layers(
+    model: PreTrainedModel,
+    layers: Sequence[torch.nn.Module],
+    head: Sequence[torch.nn.Parameter],
+    batch_loss: Callable[[torch.Tensor], torch.Tensor],
+    examples: int,
+    *,
+    epochs: int,
+    head_rate: float,
+    body_rate: float,
+    batch_size: int = 32,
+    warmup_steps: int = 20,
+) -> list[torch.nn.Parameter]:
+    """Train a head and the model's top `layers` together on `batch_loss` over mini-batches of example indices.
+
+    AdamW (the head at `head_rate`, the layers at the lower `body_rate`), a short warm-up then a linear decay,
+    a fresh seeded shuffle every epoch, dropout on. The model is left in eval mode and frozen; the trained
+    parameters are rounded to float16 values (the shipped weights keep them in half the bytes) and returned.
+    """
+    import torch
+
+    body = [parameter for layer in layers for parameter in layer.parameters()]
+    for parameter in [*head, *body]:
+        parameter.requires_grad_(True)
+    optimizer = torch.optim.AdamW(
+        [{"params": list(head), "lr": head_rate}, {"params": body, "lr": body_rate}], weight_decay=0.01
+    )
+    steps = epochs * (examples // batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup_steps) * (1 - step / steps)
+    )
+    model.train()
+    for epoch in range(epochs):
+        order = torch.randperm(examples, generator=torch.Generator().manual_seed(epoch))
+        for start in range(0, examples // batch_size * batch_size, batch_size):
+            loss = batch_loss(order[start : start + batch_size])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+    model.eval()
+    model.requires_grad_(False)
+    round_to_half([*head, *body])
+    return [*head, *body]
 
 
 def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
