@@ -80,6 +80,15 @@ REAL: dict[str, dict[str, Any]] = {
         WITHOUT_TYPES,
         cased=True,
     ),
+    "distilbert/distilgpt2": _real(
+        "GPT2LMHeadModel",
+        "gpt2",
+        "transformer",
+        "GPT2TokenizerFast",
+        {"cls": None, "sep": None, "pad": None, "unk": "<|endoftext|>", "mask": None, "bos": "<|endoftext|>"},
+        WITHOUT_TYPES,
+        cased=True,
+    ),
     "google-t5/t5-base": _real(
         "T5ForConditionalGeneration",
         "t5",

@@ -26,6 +26,7 @@ def _lazy(module: str, function: str) -> Callable[..., Any]:
 
 
 build_roberta_mlm = _lazy("roberta", "build_roberta_mlm")  # one stand-in for two repo ids
+build_text_generation = _lazy("gpt2", "build_text_generation")  # one stand-in for GPT-2 and DistilGPT2
 SHARED_STAND_INS = ("roberta_mlm",)  # stand-ins whose tensors later ones borrow (the adapted RoBERTa body)
 PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
@@ -64,7 +65,7 @@ PIPELINE_DEFAULTS: tuple[ModelStandIn, ...] = (
     ModelStandIn(
         repo_id="openai-community/gpt2",
         real_checkpoint="GPT-2 small (124M), trained on WebText",
-        build=_lazy("gpt2", "build_text_generation"),
+        build=build_text_generation,
         aliases=("gpt2",),
         pipeline_task="text-generation",
     ),
@@ -107,6 +108,12 @@ BACKBONES: tuple[ModelStandIn, ...] = (
         real_checkpoint="RoBERTa base (125M)",
         build=build_roberta_mlm,
         aliases=("roberta-base",),
+    ),
+    ModelStandIn(
+        repo_id="distilbert/distilgpt2",
+        real_checkpoint="DistilGPT2 (82M), distilled from GPT-2 small",
+        build=build_text_generation,
+        aliases=("distilgpt2",),
     ),
 )
 CLASSIFIERS: tuple[ModelStandIn, ...] = (

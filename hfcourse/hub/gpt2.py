@@ -20,7 +20,7 @@ from hfcourse.hub.from_scratch import (
     shuffled_rows,
     train_model,
 )
-from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
     import torch
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from transformers import GPT2LMHeadModel, PreTrainedModel
 
 END_OF_TEXT = "<|endoftext|>"
-GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 64, 2, 1024
-GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 64, 8, 130, 3e-3
+GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 96, 4, 1024
+GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 128, 8, 2000, 3e-3
+GPT2_HELD_OUT_ROWS = 64  # rows of GPT2_CONTEXT tokens of unseen movies' reviews that the perplexity is measured on
 
 
 @on_one_thread
@@ -69,18 +70,22 @@ def build_text_generation(out: Path) -> BuiltModel:
     rows = stream[: len(stream) // GPT2_CONTEXT * GPT2_CONTEXT].view(-1, GPT2_CONTEXT)
     batches = ({"input_ids": batch, "labels": batch} for batch in shuffled_rows(rows, GPT2_BATCH))
     train_model(model, batches, GPT2_STEPS, GPT2_LEARNING_RATE)
-    held_out = _token_stream(backend, [s.text for s in corpus.reviews("validation")])[: 32 * GPT2_CONTEXT]
-    held_out = held_out.view(32, GPT2_CONTEXT)
+    round_to_half(model.parameters())  # shipped as float16, widened back exactly by the build
+    held_out = _token_stream(backend, [s.text for s in corpus.reviews("validation")])[
+        : GPT2_HELD_OUT_ROWS * GPT2_CONTEXT
+    ]
+    held_out = held_out.view(GPT2_HELD_OUT_ROWS, GPT2_CONTEXT)
     model.generation_config = GenerationConfig(bos_token_id=eos, eos_token_id=eos, pad_token_id=eos)
     model.save_pretrained(out)
     save_tokenizer(tokenizer, out)
+    seen = GPT2_STEPS * GPT2_BATCH * GPT2_CONTEXT  # training tokens
     return BuiltModel(
         "GPT2LMHeadModel",
         parameter_total(model),
         f"tiny GPT-2 ({GPT2_LAYERS} layers, {GPT2_WIDTH} wide, {len(tokenizer)}-token byte-level BPE trained here) "
         "made from scratch here: embeddings and output head start as an SVD of bigram statistics of "
         f"{len(stream)} tokens of Rotten Tomatoes review snippets and plot summaries, then {GPT2_STEPS} training "
-        f"steps ({GPT2_STEPS * GPT2_BATCH * GPT2_CONTEXT} tokens) on the same text; writes review-flavoured, "
+        f"steps ({seen} tokens, about {seen / len(stream):.0f} passes) on the same text; writes review-flavoured, "
         "locally plausible English that makes no sense, not GPT-2 quality",
         FROM_SCRATCH_LICENSE,
         f"held-out perplexity {_perplexity(model, held_out):.0f} on {held_out.numel()} tokens of unseen movies' "
