@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument(
         "--only", action="append", default=[], metavar="NAME", help="a stand-in to retrain (repeatable; default: all)"
     )
+    train.add_argument(
+        "--reship",
+        action="store_true",
+        help="train nothing: ship the shipped stand-ins again, borrowing what the build now derives or shares",
+    )
     list_ = hub.add_parser("list", help="what stands in for each repo id")
     hub.add_parser("path", help="print where the course hub lives")
     for sub in (build, list_):
@@ -40,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         from hfcourse.hub.train import train_stand_ins
 
         try:
-            train_stand_ins(args.only, log=lambda line: print(line, flush=True))
+            train_stand_ins(args.only, log=lambda line: print(line, flush=True), reship=args.reship)
         except ShippedWeightsError as error:
             print(f"hfcourse hub train: error: {error}", file=sys.stderr)
             return 2

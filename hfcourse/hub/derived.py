@@ -6,7 +6,8 @@
   MiniLM computes.
 - `positions_with_type_zero`: MiniLM's position rows plus its token-type-0 row (one addition per number), for
   bodies that have no token types (DistilBERT, BART).
-- the RoBERTa and BART tokenizer files, written by `tokenizers` from GPT-2's merges.
+- the RoBERTa and BART tokenizer files, written by `tokenizers` from GPT-2's merges, and the WordPiece
+  tokenizer files of MiniLM's vocabulary, uncased and cased (`minilm_bodies.py`).
 
 The mean is a sum of rows added one after another, then a division: elementwise float32 operations, each
 exactly rounded, in an order that does not depend on the CPU or the thread count.
@@ -24,6 +25,7 @@ from hfcourse.hub.assets import minilm_dir
 
 if TYPE_CHECKING:
     import numpy as np
+    from transformers import PreTrainedTokenizerFast
 
 PREFIX = "derived:"
 WORDPIECE_OF_SPECIAL = {"<s>": "[CLS]", "</s>": "[SEP]", "<pad>": "[PAD]", "<unk>": "[UNK]", "<mask>": "[UNK]"}
@@ -97,18 +99,34 @@ def tensor(name: str) -> np.ndarray:
 
 @cache
 def tokenizer_file(tokenizer_class: str, file: str) -> bytes:
-    """A big file of the RoBERTa- or BART-style tokenizer (`tokenizer_class`), as save_pretrained writes it."""
+    """A big file of a derived tokenizer, as save_pretrained writes it: the RoBERTa- or BART-style byte-level BPE
+    (`tokenizer_class`), or MiniLM's WordPiece vocabulary cased or uncased ("BertTokenizerFast-cased")."""
     with tempfile.TemporaryDirectory() as folder:
-        byte_level_bpe.roberta_tokenizer(tokenizer_class).save_pretrained(folder)
+        _derived_tokenizer(tokenizer_class).save_pretrained(folder)
         return (Path(folder) / file).read_bytes()
 
 
+def _derived_tokenizer(tokenizer_class: str) -> PreTrainedTokenizerFast:
+    from hfcourse.hub import minilm_bodies
+
+    if tokenizer_class in WORDPIECE_CLASSES:
+        return minilm_bodies.tokenizer("bert", cased=tokenizer_class.endswith("-cased"))
+    return byte_level_bpe.roberta_tokenizer(tokenizer_class)
+
+
 TOKENIZER_CLASSES = ("RobertaTokenizerFast", "BartTokenizerFast")
+# MiniLM's WordPiece vocabulary grown with capitalised copies, and the fast tokenizer of either vocabulary: the same
+# bytes for BERT and DistilBERT (only the small tokenizer_config.json names the class, and it is shipped)
+WORDPIECE_CLASSES = {
+    "BertTokenizerFast-cased": ("vocab.txt", "tokenizer.json"),
+    "BertTokenizerFast-uncased": ("tokenizer.json",),
+}
 
 
 def file_refs() -> list[str]:
     """Every derived file's reference, e.g. "derived:RobertaTokenizerFast/vocab.json"."""
-    return [f"{PREFIX}{cls}/{file}" for cls in TOKENIZER_CLASSES for file in TOKENIZER_FILES]
+    byte_level = [f"{PREFIX}{cls}/{file}" for cls in TOKENIZER_CLASSES for file in TOKENIZER_FILES]
+    return byte_level + [f"{PREFIX}{cls}/{file}" for cls, files in WORDPIECE_CLASSES.items() for file in files]
 
 
 def file_bytes(ref: str) -> bytes:

@@ -32,6 +32,7 @@ from hfcourse.hub.shipped import (
     WEIGHTS_FILE,
     ShippedStandIn,
     ShippedWeightsError,
+    assemble,
     assemble_files,
     manifest_file,
     minilm_weights,
@@ -48,8 +49,14 @@ MAX_PATCHED_ROWS = 0.05  # a tensor with more changed rows than this share ships
 TRAINED_WITH = ("torch", "transformers", "tokenizers", "scikit-learn", "numpy")
 
 
-def train_stand_ins(only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, log: Log = print) -> list[str]:
-    """Train the stand-ins named in `only` (default: all) and ship them into `weights_dir`; return their names."""
+def train_stand_ins(
+    only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, log: Log = print, *, reship: bool = False
+) -> list[str]:
+    """Train the stand-ins named in `only` (default: all) and ship them into `weights_dir`; return their names.
+
+    With `reship`, nothing is trained: each stand-in is assembled from what is shipped and shipped anew, so that
+    it borrows what the build has since learned to derive or share (the tensors and files stay the same bytes).
+    """
     builders = stand_in_builders()
     unknown = sorted(set(only) - set(builders))
     if unknown:
@@ -62,12 +69,15 @@ def train_stand_ins(only: Sequence[str] = (), weights_dir: Path = WEIGHTS_DIR, l
     for name in names:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix=f"hfcourse-train-{name}-") as scratch:
-            facts = builders[name](Path(scratch) / "trained")
-            entry = ship(name, Path(scratch) / "trained", facts, weights_dir)
+            trained = Path(scratch) / "trained"
+            facts = assemble(name, trained, weights_dir) if reship else builders[name](trained)
+            entry = ship(name, trained, facts, weights_dir)
         stand_ins[name] = entry.to_json()
-        seconds[name] = round(time.perf_counter() - started, 1)
+        if not reship:
+            seconds[name] = round(time.perf_counter() - started, 1)
         _write_manifest(weights_dir, builders, stand_ins, seconds)  # a later stand-in may borrow from this one
-        log(f"  trained {name} in {seconds[name]:.0f} s: {facts.score or facts.architecture}")
+        done = "shipped again" if reship else f"trained in {seconds[name]:.0f} s"
+        log(f"  {name} {done}: {facts.score or facts.architecture}")
     for stale in sorted(path for path in weights_dir.iterdir() if path.is_dir() and path.name not in builders):
         shutil.rmtree(stale)  # a stand-in that left the catalog
     return names
