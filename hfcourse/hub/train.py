@@ -149,12 +149,13 @@ def _shared_tensors(name: str, weights_dir: Path) -> dict[str, np.ndarray]:
 
 
 def _split_weights(trained: Path, staging: Path, shared: dict[str, np.ndarray]) -> dict[str, str]:
-    """Write to `staging` what is not MiniLM's; return the MiniLM name of each tensor taken from it.
+    """Write to `staging` what the build cannot borrow; return, for each borrowed tensor, where it comes from.
 
-    A trained tensor is taken from MiniLM when it is one of MiniLM's tensors under any name (a DistilBERT body
-    transplanted from MiniLM), or when most of its rows are rows of one MiniLM tensor, in any order (an
-    embedding matrix grown with copies of rows, as for a cased vocabulary): then it ships as the row indices,
-    plus the few rows that are new. A tensor of its own whose values all fit in half precision (a builder rounds
+    A trained tensor is borrowed when it equals a source tensor under any name: one of MiniLM's (a DistilBERT
+    body transplanted from MiniLM), a derived one (`derived.py`), or a shared stand-in's (the adapted RoBERTa
+    body). When most of its rows are rows of one MiniLM or derived tensor, in any order (an embedding matrix
+    grown with copies of rows, as for a cased vocabulary), it ships as the row indices, plus the few rows that
+    are new. A tensor of its own whose values all fit in half precision (a builder rounds
     what it trained to float16) ships as float16, and the build widens it back exactly.
     """
     import numpy as np
@@ -206,7 +207,7 @@ def _digest(array: np.ndarray) -> tuple[str, tuple[int, ...], str]:
     return (str(array.dtype), array.shape, hashlib.sha256(array.tobytes()).hexdigest())
 
 
-def _rows_from_sources(key: str, tensor: np.ndarray, minilm: dict[str, np.ndarray]) -> tuple[str, np.ndarray] | None:
+def _rows_from_sources(key: str, tensor: np.ndarray, sources: dict[str, np.ndarray]) -> tuple[str, np.ndarray] | None:
     """The source tensor (MiniLM's or derived) that holds most rows of `tensor`, with each row's index in it (-1
     for a new row).
 
@@ -215,25 +216,25 @@ def _rows_from_sources(key: str, tensor: np.ndarray, minilm: dict[str, np.ndarra
     """
     import numpy as np
 
-    same_name = [k for k in (key, key.partition(".")[2]) if k in minilm]
+    same_name = [k for k in (key, key.partition(".")[2]) if k in sources]
     candidates = same_name + sorted(
         k
-        for k, v in minilm.items()
+        for k, v in sources.items()
         if v.ndim == tensor.ndim and v.shape[1:] == tensor.shape[1:] and k not in same_name
     )
     wanted = [row.tobytes() for row in tensor.reshape(len(tensor), -1)]
     for candidate in candidates:
-        twin = minilm[candidate]
+        twin = sources[candidate]
         if twin.dtype != tensor.dtype or twin.shape[1:] != tensor.shape[1:] or twin.ndim == 0:
             continue
         twin_rows = [row.tobytes() for row in twin.reshape(len(twin), -1)]
         if twin.shape == tensor.shape:  # the same tensor with a few rows changed ships those rows, not indices
-            sources = np.array([i if row == twin_rows[i] else -1 for i, row in enumerate(wanted)], dtype="int64")
+            indices = np.array([i if row == twin_rows[i] else -1 for i, row in enumerate(wanted)], dtype="int64")
         else:
             index = {row: i for i, row in reversed(list(enumerate(twin_rows)))}
-            sources = np.array([index.get(row, -1) for row in wanted], dtype="int64")
-        if (sources < 0).sum() <= MAX_PATCHED_ROWS * len(tensor):
-            return candidate, sources
+            indices = np.array([index.get(row, -1) for row in wanted], dtype="int64")
+        if (indices < 0).sum() <= MAX_PATCHED_ROWS * len(tensor):
+            return candidate, indices
     return None
 
 
