@@ -45,15 +45,19 @@ def test_a_roberta_embedding_row_is_the_mean_of_its_wordpiece_spelling() -> None
 
 
 @pytest.mark.parametrize(
-    ("repo_id", "text"),
+    ("repo_id", "text", "layers_kept"),
     [
-        ("distilbert/distilbert-base-cased", "the movie is good and the music is fine."),
-        ("distilbert/distilbert-base-cased-distilled-squad", "The movie is good, and Paris is in France."),
-        ("google-bert/bert-base-cased", "The movie is good, and Paris is in France."),
+        ("distilbert/distilbert-base-cased", "the movie is good and the music is fine.", 6),
+        ("distilbert/distilbert-base-cased-distilled-squad", "The movie is good, and Paris is in France.", 4),
+        ("google-bert/bert-base-cased", "The movie is good, and Paris is in France.", 6),
     ],
 )
-def test_bert_and_distilbert_stand_ins_compute_what_minilm_computes(offline_hub, repo_id: str, text: str) -> None:
-    """DistilBERT is MiniLM transplanted; a cased vocabulary reads "Paris" as MiniLM reads "paris"."""
+def test_bert_and_distilbert_stand_ins_compute_what_minilm_computes(
+    offline_hub, repo_id: str, text: str, layers_kept: int
+) -> None:
+    """DistilBERT is MiniLM transplanted; a cased vocabulary reads "Paris" as MiniLM reads "paris". The layers
+    that no training touched (all 6 of a frozen body; the lower 4 where the top 2 were fine-tuned) compute
+    exactly what MiniLM's do, and a fine-tuned top does not."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -63,9 +67,10 @@ def test_bert_and_distilbert_stand_ins_compute_what_minilm_computes(offline_hub,
     model, tokenizer = AutoModel.from_pretrained(repo_id), AutoTokenizer.from_pretrained(repo_id)
     assert len(tokenizer(text)["input_ids"]) == len(minilm_tokenizer(text)["input_ids"])
     with torch.no_grad():
-        ours = model(**tokenizer(text, return_tensors="pt")).last_hidden_state
-        theirs = minilm(**minilm_tokenizer(text, return_tensors="pt")).last_hidden_state
-    assert torch.allclose(ours, theirs, atol=1e-4)
+        ours = model(**tokenizer(text, return_tensors="pt"), output_hidden_states=True).hidden_states
+        theirs = minilm(**minilm_tokenizer(text, return_tensors="pt"), output_hidden_states=True).hidden_states
+    assert torch.allclose(ours[layers_kept], theirs[layers_kept], atol=1e-4)
+    assert torch.allclose(ours[-1], theirs[-1], atol=1e-4) == (layers_kept == len(theirs) - 1)
 
 
 def test_roberta_stand_in_reads_like_minilm_below_its_adapted_layers(offline_hub) -> None:
