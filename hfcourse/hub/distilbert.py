@@ -25,7 +25,7 @@ from hfcourse.hub.fitting import (
     save_with_tokenizer,
 )
 from hfcourse.hub.masked_lm import masked_language_model
-from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
+from hfcourse.hub.standins import BuiltModel, parameter_total, save_tokenizer, seed_everything
 from hfcourse.hub.template_texts import HELD_OUT_NAMES, QA_TEMPLATES, TRAIN_NAMES
 from hfcourse.hub.templates import fill, name_picker
 
@@ -40,7 +40,7 @@ MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
 SENTIMENT_HELD_OUT = 400
 SENTIMENT_HEAD_ROWS = 1500  # the logistic regression that starts the head sees this many training texts
 SENTIMENT_LAYERS, SENTIMENT_EPOCHS, SENTIMENT_BATCH = 2, 2, 32  # fine-tuning: top layers, epochs, batch size
-SENTIMENT_HEAD_RATE, SENTIMENT_BODY_RATE = 1e-3, 5e-5
+SENTIMENT_HEAD_RATE, SENTIMENT_BODY_RATE, SENTIMENT_WARMUP_STEPS = 1e-3, 5e-5, 30
 CLASSIFIER_C = 0.1  # the regression's inverse regularisation strength on raw first-token states
 EVERYDAY_WEIGHT = 5  # the few everyday sentences are repeated five times beside the critics' snippets
 
@@ -75,8 +75,7 @@ def build_sentiment(out: Path) -> BuiltModel:
         label2id={name: i for i, name in enumerate(label_names)},
     )
     _regression_head(model, tokenizer, texts[:SENTIMENT_HEAD_ROWS], labels[:SENTIMENT_HEAD_ROWS])
-    trained = _fine_tune_top_layers(model, tokenizer, texts, labels)
-    round_to_half(trained)
+    _fine_tune_top_layers(model, tokenizer, texts, labels)
     held_out = corpus.reviews("test")[:SENTIMENT_HELD_OUT]
     truth = np.array([s.label for s in held_out])
     accuracy = float((predictions(model, tokenizer, [s.text for s in held_out]) == truth).mean())
@@ -129,40 +128,31 @@ def _regression_head(model: object, tokenizer: object, texts: list[str], labels:
         model.classifier.bias.zero_()  # type: ignore[attr-defined]
 
 
-def _fine_tune_top_layers(model: object, tokenizer: object, texts: list[str], labels: list[int]) -> list:
-    """Train the top SENTIMENT_LAYERS layers and the head with AdamW (a warmup, then a linear decay); return the
-    trained parameters. The model is left in eval mode, frozen."""
+def _fine_tune_top_layers(model: object, tokenizer: object, texts: list[str], labels: list[int]) -> None:
+    """Train the top SENTIMENT_LAYERS layers and the head on the texts, tokenized batch by batch."""
     import torch
+
+    def batch_loss(batch: torch.Tensor) -> torch.Tensor:
+        rows = batch.tolist()
+        inputs = tokenizer(  # type: ignore[operator]
+            [texts[i] for i in rows], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
+        return model(**inputs, labels=torch.tensor([labels[i] for i in rows])).loss  # type: ignore[operator]
 
     layers = model.distilbert.transformer.layer[-SENTIMENT_LAYERS:]  # type: ignore[attr-defined]
     head = [*model.pre_classifier.parameters(), *model.classifier.parameters()]  # type: ignore[attr-defined]
-    body = [parameter for layer in layers for parameter in layer.parameters()]
-    for parameter in head + body:
-        parameter.requires_grad_(True)
-    optimizer = torch.optim.AdamW(
-        [{"params": head, "lr": SENTIMENT_HEAD_RATE}, {"params": body, "lr": SENTIMENT_BODY_RATE}], weight_decay=0.01
+    fine_tune_top_layers(
+        model,  # type: ignore[arg-type]
+        layers,
+        head,
+        batch_loss,
+        len(texts),
+        epochs=SENTIMENT_EPOCHS,
+        head_rate=SENTIMENT_HEAD_RATE,
+        body_rate=SENTIMENT_BODY_RATE,
+        batch_size=SENTIMENT_BATCH,
+        warmup_steps=SENTIMENT_WARMUP_STEPS,
     )
-    batches = len(texts) // SENTIMENT_BATCH
-    steps = SENTIMENT_EPOCHS * batches
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / 30) * (1 - step / steps)
-    )
-    model.train()  # type: ignore[attr-defined]
-    for epoch in range(SENTIMENT_EPOCHS):
-        order = torch.randperm(len(texts), generator=torch.Generator().manual_seed(epoch)).tolist()
-        for start in range(0, batches * SENTIMENT_BATCH, SENTIMENT_BATCH):
-            batch = order[start : start + SENTIMENT_BATCH]
-            inputs = tokenizer(  # type: ignore[operator]
-                [texts[i] for i in batch], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-            )
-            loss = model(**inputs, labels=torch.tensor([labels[i] for i in batch])).loss  # type: ignore[operator]
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-    model.eval()  # type: ignore[attr-defined]
-    model.requires_grad_(False)  # type: ignore[attr-defined]
-    return head + body
 
 
 def build_question_answering(out: Path) -> BuiltModel:
