@@ -42,6 +42,15 @@ def _real(
     }
 
 
+GPT2 = _real(
+    "GPT2LMHeadModel",
+    "gpt2",
+    "transformer",
+    "GPT2TokenizerFast",
+    {"cls": None, "sep": None, "pad": None, "unk": "<|endoftext|>", "mask": None, "bos": "<|endoftext|>"},
+    WITHOUT_TYPES,
+    cased=True,
+)
 REAL: dict[str, dict[str, Any]] = {
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": _real(
         "DistilBertForSequenceClassification",
@@ -71,24 +80,8 @@ REAL: dict[str, dict[str, Any]] = {
     "sshleifer/distilbart-cnn-12-6": _real(
         "BartForConditionalGeneration", "bart", "model", "BartTokenizerFast", ROBERTA_SPECIALS, WITHOUT_TYPES, True
     ),
-    "openai-community/gpt2": _real(
-        "GPT2LMHeadModel",
-        "gpt2",
-        "transformer",
-        "GPT2TokenizerFast",
-        {"cls": None, "sep": None, "pad": None, "unk": "<|endoftext|>", "mask": None, "bos": "<|endoftext|>"},
-        WITHOUT_TYPES,
-        cased=True,
-    ),
-    "distilbert/distilgpt2": _real(
-        "GPT2LMHeadModel",
-        "gpt2",
-        "transformer",
-        "GPT2TokenizerFast",
-        {"cls": None, "sep": None, "pad": None, "unk": "<|endoftext|>", "mask": None, "bos": "<|endoftext|>"},
-        WITHOUT_TYPES,
-        cased=True,
-    ),
+    "openai-community/gpt2": GPT2,
+    "distilbert/distilgpt2": GPT2,  # DistilGPT2 is a smaller GPT-2: same classes and tokenizer
     "google-t5/t5-base": _real(
         "T5ForConditionalGeneration",
         "t5",

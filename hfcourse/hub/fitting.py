@@ -1,7 +1,8 @@
-"""Plumbing shared by the heads fitted on a pretrained body: its states, the fitting loop, what a head saves.
+"""Plumbing shared by the heads trained on a pretrained body: its states, the fitting loops, what a head saves.
 
-The BERT, DistilBERT and RoBERTa stand-ins run a frozen body once over their inputs, keep its last-layer
-states and fit only a small head on them; a few read the saved model's own answers to score it.
+Most BERT, DistilBERT and RoBERTa stand-ins run a frozen body once over their inputs, keep its last-layer
+states and fit only a small head on them (`fit`). Sentiment, NER and question answering fine-tune the top
+layers with the head (`fine_tune_top_layers`). A few read the saved model's own answers to score it.
 """
 
 from __future__ import annotations
