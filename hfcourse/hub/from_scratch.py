@@ -1,6 +1,7 @@
 """What the generative stand-ins made from scratch here share: tokenizer training, the training loop, the scores.
 
-No pretrained weights: the tiny GPT-2 (`gpt2.py`), BART summarizer (`bart.py`) and T5 (`t5.py`) each start from a
+No pretrained weights: the tiny GPT-2 (`gpt2.py`), BART summarizer (`bart.py`), T5 (`t5.py`) and MarianMT
+(`marian.py`) each start from a
 seeded initialisation (plus a stated prior where plain training would not learn anything useful in a few
 seconds) and are trained here for a few hundred steps on one CPU thread, each with a tokenizer trained here.
 """
@@ -18,7 +19,7 @@ from hfcourse.hub.standins import BuiltModel
 if TYPE_CHECKING:
     import torch
     from tokenizers import Tokenizer
-    from transformers import PreTrainedModel, PreTrainedTokenizerFast
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
     Batch = dict[str, torch.Tensor]
 
@@ -64,7 +65,7 @@ def byte_level_bpe(texts: Sequence[str], vocab_size: int, special_tokens: list[s
 
 
 def encode_pairs(
-    tokenizer: PreTrainedTokenizerFast, pairs: Sequence[tuple[str, str]], source_tokens: int, target_tokens: int
+    tokenizer: PreTrainedTokenizerBase, pairs: Sequence[tuple[str, str]], source_tokens: int, target_tokens: int
 ) -> Batch:
     """Source ids and mask, and labels (padding as -100), each cut to at most the given number of tokens."""
     options = {"truncation": True, "padding": True, "return_tensors": "pt"}
@@ -115,7 +116,7 @@ def train_model(model: PreTrainedModel, batches: Iterator[Batch], steps: int, le
 
 
 def exact_matches(
-    model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, sources: list[str], references: list[str], length: int
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, sources: list[str], references: list[str], length: int
 ) -> float:
     """Share of sources whose greedy output (at most `length` tokens) is exactly the reference."""
     import torch
@@ -137,3 +138,30 @@ def teacher_forced_accuracy(model: PreTrainedModel, examples: Batch) -> float:
     labels = examples["labels"]
     scored = labels != -100
     return ((logits.argmax(-1) == labels) & scored).sum().item() / scored.sum().item()
+
+
+def translation_scores(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    held_out: Sequence[tuple[str, str]],
+    unseen: Sequence[tuple[str, str]],
+    length: int,
+    joined_by: str,
+) -> str:
+    """A translation stand-in's score, as `hfcourse hub list` shows it: exact greedy translations and teacher-forced
+    token accuracy on held-out template sentences, then on sentences of a shape training never shows (two template
+    clauses joined by the word `joined_by`), which says how little it generalises."""
+
+    def exact_and_accuracy(pairs: Sequence[tuple[str, str]]) -> tuple[float, float]:
+        sources, references = [source for source, _ in pairs], [reference for _, reference in pairs]
+        accuracy = teacher_forced_accuracy(model, encode_pairs(tokenizer, pairs, length, length))
+        return exact_matches(model, tokenizer, sources, references, length), accuracy
+
+    exact, accuracy = exact_and_accuracy(held_out)
+    unseen_exact, unseen_accuracy = exact_and_accuracy(unseen)
+    return (
+        f"on {len(held_out)} unseen template sentences: greedy translation exactly right for {exact:.0%}; "
+        f"token accuracy {accuracy:.2f} (teacher-forced); on {len(unseen)} sentences of a shape it never saw "
+        f"(two template clauses joined by '{joined_by}'): exactly right for {unseen_exact:.0%}, token accuracy "
+        f"{unseen_accuracy:.2f}"
+    )
