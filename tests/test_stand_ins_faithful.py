@@ -129,7 +129,29 @@ REAL: dict[str, dict[str, Any]] = {
         cased=True,
         labels={0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"},
     ),
+    "Helsinki-NLP/opus-mt-fr-en": _real(
+        "MarianMTModel",
+        "marian",
+        "model",
+        "MarianTokenizer",  # transformers has no fast Marian tokenizer: two SentencePiece models and vocab.json
+        {"cls": None, "sep": None, "pad": "<pad>", "unk": "<unk>", "mask": None, "bos": None},
+        WITHOUT_TYPES,
+        cased=True,
+    ),
 }
+
+
+def opus_mt_generation(pad: int) -> dict[str, Any]:
+    """What opus-mt-fr-en's generation_config.json says, with its <pad> id (59513 there, the last of vocab.json) as
+    `pad`: generation starts from <pad>, never produces it, and ends on </s> (id 0); 4 beams, up to 512 tokens."""
+    return {
+        "decoder_start_token_id": pad,
+        "eos_token_id": 0,
+        "forced_eos_token_id": 0,
+        "bad_words_ids": [[pad]],
+        "num_beams": 4,
+        "max_length": 512,
+    }
 
 
 def seen_facts(repo_id: str) -> dict[str, Any]:
@@ -171,3 +193,24 @@ def test_the_stand_in_shows_what_the_real_checkpoint_shows(offline_hub, repo_id:
     seen = seen_facts(repo_id)
     differences = {key: (seen[key], want) for key, want in REAL[repo_id].items() if seen[key] != want}
     assert not differences, f"{repo_id}: (stand-in, real) {differences}"
+
+
+def test_the_marian_stand_in_is_laid_out_and_generates_as_opus_mt(offline_hub) -> None:
+    """What the table cannot show: opus-mt's vocab.json order, its config's structure and its generation settings,
+    which decide what pipeline("translation", model=...) prints."""
+    from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+
+    repo_id = "Helsinki-NLP/opus-mt-fr-en"
+    config, tokenizer = AutoConfig.from_pretrained(repo_id), AutoTokenizer.from_pretrained(repo_id)
+    generation = GenerationConfig.from_pretrained(repo_id)
+    vocab = tokenizer.get_vocab()
+    assert (vocab["</s>"], vocab["<unk>"], vocab["<pad>"]) == (0, 1, len(vocab) - 1)
+    assert config.pad_token_id == vocab["<pad>"] and config.vocab_size == len(vocab)
+    assert (tokenizer.source_lang, tokenizer.target_lang, tokenizer.separate_vocabs) == ("fr", "en", False)
+    assert (config.activation_function, config.scale_embedding, config.share_encoder_decoder_embeddings) == (
+        "swish",
+        True,
+        True,
+    )
+    want = opus_mt_generation(config.pad_token_id)
+    assert {key: getattr(generation, key) for key in want} == want

