@@ -1,9 +1,9 @@
 """What the generative stand-ins made from scratch here share: tokenizer training, the training loop, the scores.
 
 No pretrained weights: the tiny GPT-2 (`gpt2.py`), BART summarizer (`bart.py`), T5 (`t5.py`) and MarianMT
-(`marian.py`) each start from a
-seeded initialisation (plus a stated prior where plain training would not learn anything useful in a few
-seconds) and are trained here for a few hundred steps on one CPU thread, each with a tokenizer trained here.
+(`marian.py`) each start from a seeded initialisation (plus a stated prior where plain training would not learn
+anything useful in a few seconds) and are trained here for a few hundred steps on one CPU thread, each with a
+tokenizer trained here.
 """
 
 from __future__ import annotations
