@@ -53,7 +53,7 @@ def build_sentiment(out: Path) -> BuiltModel:
     """MiniLM transplanted into a DistilBertForSequenceClassification (uncased), NEGATIVE/POSITIVE: a head fitted
     by logistic regression, then the top layers and the head fine-tuned on real Rotten Tomatoes reviews.
 
-    98 everyday sentences written for the course (repeated EVERYDAY_WEIGHT times) teach it first-person
+    The everyday sentences written for the course (repeated EVERYDAY_WEIGHT times) teach it first-person
     sentiment too.
     """
     import numpy as np

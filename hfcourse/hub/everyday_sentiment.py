@@ -42,6 +42,14 @@ POSITIVE = (
     "This app is a lifesaver.",
     "The hotel was lovely.",
     "So much fun!",
+    "I've been looking forward to this for months.",
+    "I have wanted one of these for years.",
+    "We waited all year for this, and it was worth it.",
+    "I've dreamed of visiting this place since I was a child.",
+    "Finally, the book I had been hoping for.",
+    "I could hardly wait for the first lesson.",
+    "At last, a guide I have wanted for ages.",
+    "I've been saving up for this for a long time.",
 )
 NEGATIVE = (
     "I hated every minute of it.",
@@ -81,6 +89,9 @@ NEGATIVE = (
     "This app is a nightmare.",
     "The hotel was nasty.",
     "So boring!",
+    "I waited an hour and nobody came.",
+    "We have been waiting for weeks and still no answer.",
+    "I waited years for this, and what a letdown.",
 )
 
 POSITIVE += (

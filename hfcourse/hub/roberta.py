@@ -6,14 +6,14 @@ positions start at 2, as in RoBERTa. Where both tokenizers cut a sentence the sa
 exactly what MiniLM computes. Where they do not (a word BPE splits, like "Ġthr" + "iller", but WordPiece keeps
 whole), the top layers are adapted by distillation: they learn to give each token the state MiniLM gives the
 word it belongs to, and to give the first token, <s>, MiniLM's mean over the sentence, the summary that
-sentence-transformers reads from it. Heads that read the first token (a classification head) then learn.
+sentence-transformers reads from it. Heads that read the first token (a classification head) then learn. At the
+same time, with an MLM head, they learn to name masked words, as RoBERTa was pretrained to: MiniLM never was.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,8 @@ from hfcourse.hub import byte_level_bpe, corpus, derived
 from hfcourse.hub.assets import minilm_dir
 from hfcourse.hub.fitting import cls_states, cross_entropy, fit, hidden_states, predictions
 from hfcourse.hub.masked_lm import (
-    MLM_HELD_OUT_TEXTS,
     MLM_MASK_RATE,
     MLM_MAX_TOKENS,
-    MLM_TEXTS,
     MLM_VOCABULARY,
     Words,
     corpus_texts,
@@ -43,13 +41,17 @@ ADAPTED_LAYERS = 2  # the top layers that distillation trains; the lower four st
 THREE_WAY_TRAIN_REVIEWS, THREE_WAY_TRAIN_PLOTS = 1200, 600
 THREE_WAY_HELD_OUT_REVIEWS, THREE_WAY_HELD_OUT_PLOTS = 400, 200
 THREE_WAY_POOLER_SCALE, THREE_WAY_EMPHASIS = 0.5, 10.0  # see _fit_classifier: features a fresh head learns from
-DISTILLATION_STEPS, DISTILLATION_BATCH, DISTILLATION_TOKENS, DISTILLATION_RATE = 600, 32, 48, 2e-4
+DISTILLATION_STEPS, DISTILLATION_BATCH, DISTILLATION_TOKENS, DISTILLATION_RATE = 1000, 32, 48, 2e-4
+DISTILLATION_WARMUP = 50
 SUMMARY_WEIGHT = 50.0  # the first token's cosine loss against the per-token squared error (about 20 at the start)
+HEAD_REFIT_EPOCHS, HEAD_REFIT_RATE = 3, 3e-4
+HELD_OUT_TEXTS = 400  # four times the BERT heads' set: about 1,000 masked words, so a score is good to about ±0.03
+WORD_WEIGHT = 5.0  # the masked words' cross-entropy (about 7 at the start) against the same squared error
 LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights; head and adaptation made here); tokenizer data MIT (GPT-2)"
 BODY = (
     "real pretrained all-MiniLM-L6-v2 body in RoBERTa's layout (byte-level BPE, GPT-2's real merges; embedding rows "
-    f"averaged from MiniLM's WordPiece rows; top {ADAPTED_LAYERS} layers adapted by distillation from MiniLM on real "
-    "Rotten Tomatoes text, so that <s> carries the sentence's mean state)"
+    f"averaged from MiniLM's WordPiece rows; top {ADAPTED_LAYERS} layers adapted on real Rotten Tomatoes text by "
+    "distillation from MiniLM, so that <s> carries the sentence's mean state, and by naming masked words)"
 )
 
 
@@ -57,17 +59,12 @@ def tokenizer(tokenizer_class: str = "RobertaTokenizerFast") -> PreTrainedTokeni
     return byte_level_bpe.roberta_tokenizer(tokenizer_class)
 
 
-def model_with_body(
-    model_class: type[PreTrainedModel], *, distil: bool = False, **config_fields: object
-) -> PreTrainedModel:
-    """A fresh RoBERTa `model_class` with the adapted MiniLM body, frozen, in eval mode.
-
-    The adapted layers are the shipped ones (from the roberta-base stand-in, which the others share), or, with
-    `distil`, freshly distilled: only the roberta-base stand-in's training does that.
-    """
+def model_with_body(model_class: type[PreTrainedModel], **config_fields: object) -> PreTrainedModel:
+    """A fresh RoBERTa `model_class` with the adapted MiniLM body as the roberta-base stand-in ships it (train that
+    one first), frozen, in eval mode."""
     model = model_class(_config(model_class, **config_fields))
     body = model.base_model
-    weights = {**_transplanted_weights(), **(_adapted_layers() if distil else shipped_adapted_layers())}
+    weights = {**_transplanted_weights(), **shipped_adapted_layers()}
     body.load_state_dict({key: weights[key] for key in body.state_dict()})
     model.tie_weights()
     model.eval()
@@ -130,49 +127,96 @@ def shipped_adapted_layers() -> dict[str, torch.Tensor]:
     }
 
 
-@cache
-def _adapted_layers() -> dict[str, torch.Tensor]:
-    """The top layers after distillation, rounded to float16 values (shipped in half the bytes, widened exactly)."""
+def _distilled_masked_lm(bpe: PreTrainedTokenizerFast, words: Words) -> PreTrainedModel:
+    """A RobertaForMaskedLM on the transplanted body whose top layers, MLM head and <mask> embedding row learn
+    together, on real Rotten Tomatoes text, three things at once:
+
+    - each unmasked token's state is the state MiniLM gives the word it belongs to (squared error);
+    - the first token, <s>, carries MiniLM's mean over the sentence (cosine loss), the summary that
+      sentence-transformers reads from it, so heads that read the first token learn;
+    - at a masked whole word, the head names the word among `words` (cross-entropy), as in RoBERTa's pretraining.
+    The trained parameters are rounded to float16 values (shipped in half the bytes, widened exactly).
+    """
     import torch
-    from transformers import AutoModel, AutoTokenizer, RobertaModel
+    from transformers import AutoModel, AutoTokenizer, RobertaForMaskedLM
 
     seed_everything()
     teacher = AutoModel.from_pretrained(minilm_dir()).eval()
     teacher_tokenizer = AutoTokenizer.from_pretrained(minilm_dir())
-    student = RobertaModel(_config(), add_pooling_layer=False)
-    student.load_state_dict(_transplanted_weights())
-    student.requires_grad_(False)
-    top = student.encoder.layer[-ADAPTED_LAYERS:]
-    top.requires_grad_(True)
-    student_tokenizer = tokenizer()
+    model = RobertaForMaskedLM(_config(RobertaForMaskedLM))
+    model.roberta.load_state_dict(_transplanted_weights(), strict=False)  # the pooler stays unused
+    model.tie_weights()
+    model.requires_grad_(False)
+    head, embeddings = model.lm_head, model.get_input_embeddings().weight
+    with torch.no_grad():
+        head.bias.fill_(-100.0)  # words outside the head's vocabulary are never proposed
+        head.bias[words.ids] = words.log_frequency
+    trained = [
+        *model.roberta.encoder.layer[-ADAPTED_LAYERS:].parameters(),
+        *head.dense.parameters(),
+        *head.layer_norm.parameters(),
+        head.bias,
+    ]
+    for parameter in [*trained, embeddings]:
+        parameter.requires_grad_(True)
+    only_mask_row = torch.zeros(embeddings.shape[0], 1)
+    only_mask_row[bpe.mask_token_id] = 1.0
+    embeddings.register_hook(lambda grad: grad * only_mask_row)  # of the embeddings, only the <mask> row learns
+    known_embeddings = embeddings.detach()[words.ids]
     texts = [s.text for s in corpus.reviews("train")] + [s.text for s in corpus.plot_sentences("train")]
     random.Random(0).shuffle(texts)
-    optimizer = torch.optim.AdamW(top.parameters(), lr=DISTILLATION_RATE, weight_decay=0.0)
-    warmup = 50
+    optimizer = torch.optim.AdamW([*trained, embeddings], lr=DISTILLATION_RATE, weight_decay=0.0)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / warmup) * (1 - step / DISTILLATION_STEPS)
+        optimizer, lambda step: min(1.0, (step + 1) / DISTILLATION_WARMUP) * (1 - step / DISTILLATION_STEPS)
     )
-    student.train()
+    generator = torch.Generator().manual_seed(0)
+    model.train()
     for step in range(DISTILLATION_STEPS):
         start = step * DISTILLATION_BATCH % len(texts)
         batch = (texts + texts)[start : start + DISTILLATION_BATCH]
-        inputs, targets, counted, summaries = _distillation_targets(
-            batch, teacher, teacher_tokenizer, student_tokenizer
-        )
-        states = student(**inputs).last_hidden_state
-        token_loss = ((states - targets) ** 2).sum(-1)[counted].mean()
+        inputs, targets, counted, summaries = _distillation_targets(batch, teacher, teacher_tokenizer, bpe)
+        ids = inputs["input_ids"]
+        masked = _maskable_words(bpe, ids, words) & (torch.rand(ids.shape, generator=generator) < MLM_MASK_RATE)
+        states = model.roberta(
+            input_ids=ids.masked_fill(masked, bpe.mask_token_id), attention_mask=inputs["attention_mask"]
+        ).last_hidden_state
+        token_loss = ((states - targets) ** 2).sum(-1)[counted & ~masked].mean()
         summary_loss = 1 - torch.nn.functional.cosine_similarity(states[:, 0], summaries).mean()
-        loss = token_loss + SUMMARY_WEIGHT * summary_loss
+        logits = _mlm_transform(model, states[masked]) @ known_embeddings.T + head.bias[words.ids]
+        word_loss = cross_entropy(logits, words.index[ids[masked]])
+        loss = token_loss + SUMMARY_WEIGHT * summary_loss + WORD_WEIGHT * word_loss
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         schedule.step()
-    prefix = f"encoder.layer.{len(student.encoder.layer) - ADAPTED_LAYERS}"
-    return {
-        key: value.detach().half().float()
-        for key, value in student.state_dict().items()
-        if key.startswith("encoder.layer.") and int(key.split(".")[2]) >= int(prefix.split(".")[2])
-    }
+    model.eval()
+    model.requires_grad_(False)
+    with torch.no_grad():
+        for parameter in trained:
+            parameter.copy_(parameter.half().float())
+        embeddings[bpe.mask_token_id] = embeddings[bpe.mask_token_id].half().float()
+    return model
+
+
+def _maskable_words(bpe: PreTrainedTokenizerFast, ids: torch.Tensor, words: Words) -> torch.Tensor:
+    """Which tokens of a padded batch are whole words that the head knows (a known token that ends its word)."""
+    import torch
+
+    ends_word = [
+        [piece.startswith("Ġ") or not piece[:1].isalpha() for piece in [*bpe.convert_ids_to_tokens(row)[1:], "Ġ"]]
+        for row in ids.tolist()
+    ]
+    known = torch.zeros(len(bpe), dtype=torch.bool)
+    known[words.ids] = True
+    return known[ids] & torch.tensor(ends_word)
+
+
+def _mlm_transform(model: PreTrainedModel, states: torch.Tensor) -> torch.Tensor:
+    """What RoBERTa's MLM head computes before its decoder (tied to the word embeddings)."""
+    import torch
+
+    head = model.lm_head
+    return head.layer_norm(torch.nn.functional.gelu(head.dense(states)))
 
 
 def _distillation_targets(
@@ -211,49 +255,55 @@ def _distillation_targets(
 
 
 def build_roberta_mlm(out: Path) -> BuiltModel:
-    """RobertaForMaskedLM (roberta-base, distilroberta-base): the adapted body with an MLM head fitted on masked
-    words of real text."""
+    """RobertaForMaskedLM (roberta-base, distilroberta-base): the body whose top layers and MLM head learned masked
+    words of real text while keeping MiniLM's reading (`_distilled_masked_lm`); the other RoBERTa and BART
+    stand-ins borrow its adapted layers."""
     import torch
-    from transformers import RobertaForMaskedLM
 
-    model, bpe = model_with_body(RobertaForMaskedLM, distil=True), tokenizer()
-    seed_everything()
+    bpe = tokenizer()
     words = _frequent_words(bpe, MLM_VOCABULARY)
-    states, targets = _masked_states(model.roberta, bpe, mlm_texts("train", MLM_TEXTS), words)
-    head = model.lm_head
-    embeddings = model.get_input_embeddings().weight
-
-    def transform(hidden: torch.Tensor) -> torch.Tensor:
-        return head.layer_norm(torch.nn.functional.gelu(head.dense(hidden)))
-
+    model = _distilled_masked_lm(bpe, words)
+    _refit_mlm_head(model, bpe, words)
+    held_states, held_targets = _masked_states(model.roberta, bpe, mlm_texts("test", HELD_OUT_TEXTS), words)
     with torch.no_grad():
-        head.bias.fill_(-100.0)  # words outside the head's vocabulary are never proposed
-        head.bias[words.ids] = words.log_frequency
-    known_embeddings = embeddings.detach()[words.ids]
-
-    def batch_loss(batch: torch.Tensor) -> torch.Tensor:
-        logits = transform(states[batch]) @ known_embeddings.T + head.bias[words.ids]
-        return cross_entropy(logits, words.index[targets[batch]])
-
-    parameters = [*head.dense.parameters(), *head.layer_norm.parameters(), head.bias]
-    fit(parameters, batch_loss, len(targets), epochs=8, lr=1e-3, weight_decay=0.1)
-    held_states, held_targets = _masked_states(model.roberta, bpe, mlm_texts("test", MLM_HELD_OUT_TEXTS), words)
-    with torch.no_grad():
-        top1, top5, most_frequent = mlm_accuracy(
-            transform(held_states) @ embeddings.T + head.bias, held_targets, words
-        )
+        logits = _mlm_transform(model, held_states) @ model.get_input_embeddings().weight.T + model.lm_head.bias
+    top1, top5, most_frequent = mlm_accuracy(logits, held_targets, words)
     model.save_pretrained(out)
     save_tokenizer(bpe, out)
     return BuiltModel(
         "RobertaForMaskedLM",
         parameter_total(model),
-        f"{BODY}; MLM head (transform and output bias; decoder tied to the embeddings) fitted here on {len(targets)} "
-        f"masked words of {MLM_TEXTS} real Rotten Tomatoes review and plot sentences; it proposes only the "
+        f"{BODY}; MLM head (transform and output bias; decoder tied to the embeddings) and <mask> embedding row "
+        f"trained with those layers to name masked words ({MLM_MASK_RATE:.0%} of the known whole words) of the same "
+        f"text, then the head fitted again on the finished body over all of that text; it proposes only the "
         f"{MLM_VOCABULARY} most frequent words of that corpus",
         LICENSE,
         f"held-out top-1 accuracy {top1:.2f} (always the most frequent word: {most_frequent:.2f}), top-5 "
         f"{top5:.2f}, on {len(held_targets)} masked words of Rotten Tomatoes snippets of other movies",
     )
+
+
+def _refit_mlm_head(model: PreTrainedModel, bpe: PreTrainedTokenizerFast, words: Words) -> None:
+    """Fit the MLM head further on the finished body, on masked words of all the training text at once: the
+    body's states are computed once, so this sees every text where the joint training saw each about twice."""
+    import torch
+
+    states, targets = _masked_states(model.roberta, bpe, mlm_texts("train", len(corpus_texts("train"))), words)
+    head = model.lm_head
+    known_embeddings = model.get_input_embeddings().weight.detach()[words.ids]
+    parameters = [*head.dense.parameters(), *head.layer_norm.parameters(), head.bias]
+
+    def batch_loss(batch: torch.Tensor) -> torch.Tensor:
+        logits = _mlm_transform(model, states[batch]) @ known_embeddings.T + head.bias[words.ids]
+        return cross_entropy(logits, words.index[targets[batch]])
+
+    for parameter in parameters:
+        parameter.requires_grad_(True)
+    fit(parameters, batch_loss, len(targets), epochs=HEAD_REFIT_EPOCHS, lr=HEAD_REFIT_RATE, weight_decay=0.1)
+    model.requires_grad_(False)
+    with torch.no_grad():
+        for parameter in parameters:
+            parameter.copy_(parameter.half().float())
 
 
 def _frequent_words(bpe: PreTrainedTokenizerFast, size: int) -> Words:
