@@ -39,7 +39,7 @@ MINILM_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2 weights)"
 # sentiment
 SENTIMENT_HELD_OUT = 400
 SENTIMENT_HEAD_ROWS = 1500  # the logistic regression that starts the head sees this many training texts
-SENTIMENT_LAYERS, SENTIMENT_EPOCHS, SENTIMENT_BATCH = 2, 2, 32  # fine-tuning: top layers, epochs, batch size
+SENTIMENT_LAYERS, SENTIMENT_EPOCHS, SENTIMENT_BATCH = 3, 2, 32  # fine-tuning: top layers, epochs, batch size
 SENTIMENT_HEAD_RATE, SENTIMENT_BODY_RATE, SENTIMENT_WARMUP_STEPS = 1e-3, 5e-5, 30
 CLASSIFIER_C = 0.1  # the regression's inverse regularisation strength on raw first-token states
 EVERYDAY_WEIGHT = 5  # the few everyday sentences are repeated five times beside the critics' snippets
