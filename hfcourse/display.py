@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 
@@ -37,18 +39,45 @@ def approx(value: float, digits: int = 2) -> str:
     return f"{APPROXIMATE}{float(value):.{digits}f}"
 
 
+ERROR_LINES_SHOWN = 8  # a longer message is cut after this many lines, and says how many it left out
+
+
 @contextlib.contextmanager
 def expect_error(*expected: type[BaseException]) -> Iterator[None]:
     """Run a block that is meant to fail, and print the error as a learner would read it.
 
-    An error of another type propagates; no error at all is reported as a mistake in the lesson.
+    Every line of the message is shown (up to ERROR_LINES_SHOWN), since the line that says what to do is
+    often not the first; paths into the Python installation and the home folder are shortened, so that the
+    output reads the same on every machine. An error of another type propagates; no error at all is reported
+    as a mistake in the lesson.
 
     Introduced in lesson 1.
     """
     try:
         yield
     except expected as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        print(f"{type(error).__name__} (as expected): {message}")
+        lines = readable_error_lines(str(error))
+        print(f"{type(error).__name__} (as expected): {lines[0] if lines else ''}")
+        for line in lines[1:]:
+            print(f"    {line}")
     else:
         raise AssertionError(f"expected {', '.join(e.__name__ for e in expected)}, but the code ran without error")
+
+
+def readable_error_lines(message: str, limit: int = ERROR_LINES_SHOWN) -> list[str]:
+    """The non-empty lines of an error message, stripped, with machine-specific paths shortened, at most `limit`
+    of them (the last one then says how many were left out)."""
+    lines = [_short_paths(line.strip()) for line in message.splitlines() if line.strip()]
+    if len(lines) > limit:
+        lines = [*lines[: limit - 1], f"... ({len(lines) - limit + 1} more lines)"]
+    return lines
+
+
+def _short_paths(line: str) -> str:
+    """`line` with the site-packages folder written as .../site-packages/ and the home folder as ~."""
+    line = _SITE_PACKAGES.sub(".../site-packages/", line)
+    home = str(Path.home())
+    return line.replace(home + "/", "~/") if home not in ("", "/") else line
+
+
+_SITE_PACKAGES = re.compile(r"/\S*/site-packages/")

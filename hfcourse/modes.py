@@ -20,15 +20,18 @@ MODE_ENV = "HFCOURSE_MODE"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PROBE_TIMEOUT_S = 3.0
 
-# Quiet, stable output in every mode: no progress bars, no advisory warnings.
-QUIET_ENV = {
-    "TRANSFORMERS_VERBOSITY": "error",
-    "DATASETS_VERBOSITY": "error",
+# Stable output in every mode: no progress bars, no telemetry. Warnings stay at the libraries' own default level
+# ("warning"), set here so that every machine shows the same: several lessons are about what a warning says.
+LESSON_ENV = {
+    "TRANSFORMERS_VERBOSITY": "warning",
+    "DATASETS_VERBOSITY": "warning",
     "HF_DATASETS_DISABLE_PROGRESS_BARS": "1",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TOKENIZERS_PARALLELISM": "false",
 }
+# The hub build and the mirror server, which teach nothing by their warnings: errors only.
+QUIET_ENV = {**LESSON_ENV, "TRANSFORMERS_VERBOSITY": "error", "DATASETS_VERBOSITY": "error"}
 OFFLINE_FLAGS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_EVALUATE_OFFLINE")
 CACHE_VARS = ("HF_HOME", "HF_HUB_CACHE", "HF_DATASETS_CACHE", "HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_CACHE")
 
@@ -87,7 +90,7 @@ def setup(mode: str | Mode | None = None, endpoint: str | None = None, *, announ
 
 def environment_for(mode: Mode, endpoint: str = DEFAULT_ENDPOINT) -> dict[str, str]:
     """The environment variables that put the Hugging Face libraries into `mode`."""
-    env = dict(QUIET_ENV)
+    env = dict(LESSON_ENV)
     if mode is Mode.OFFLINE:
         home = _built_course_hub()
         env.update({flag: "1" for flag in OFFLINE_FLAGS})

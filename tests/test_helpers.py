@@ -30,6 +30,27 @@ def test_expect_error_prints_the_expected_error_and_refuses_success(capsys: pyte
             raise ValueError("another error is not swallowed")
 
 
+def test_expect_error_shows_every_line_of_the_message_with_short_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    site = "/opt/env/lib/python3.11/site-packages/torch/nn/modules/module.py"
+    message = (
+        f"Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight.\n\n\tSee {site} or {Path.home()}/x."
+    )
+    with expect_error(RuntimeError):
+        raise RuntimeError(message)
+    assert capsys.readouterr().out == (
+        "RuntimeError (as expected): Error(s) in loading state_dict for Linear:\n"
+        "    size mismatch for weight.\n"
+        "    See .../site-packages/torch/nn/modules/module.py or ~/x.\n"
+    )
+
+
+def test_a_long_error_message_is_cut_and_says_how_much_was_left_out() -> None:
+    from hfcourse.display import readable_error_lines
+
+    lines = readable_error_lines("\n".join(f"line {i}" for i in range(20)), limit=5)
+    assert lines == ["line 0", "line 1", "line 2", "line 3", "... (16 more lines)"]
+
+
 def test_token_chips_mark_pieces_specials_and_padding(offline_hub: Path) -> None:
     from transformers import AutoTokenizer
 
