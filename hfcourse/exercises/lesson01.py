@@ -14,9 +14,13 @@ REVIEWS = ("A gripping, beautifully acted film.", "Two hours I will never get ba
 
 @cache
 def _pipeline(task: str) -> Any:
+    """The task's default pipeline, with its model and revision named (so that no warning asks for them)."""
     from transformers import pipeline
+    from transformers.pipelines import check_task, get_default_model_and_revision
 
-    return pipeline(task)
+    _, defaults, options = check_task(task)
+    model, revision = get_default_model_and_revision(defaults, "pt", options)
+    return pipeline(task, model=model, revision=revision)
 
 
 def _check_top_completions(answer: Any) -> None:
@@ -91,4 +95,76 @@ default_checkpoint = Exercise(
     from transformers.pipelines import SUPPORTED_TASKS
     answer = SUPPORTED_TASKS["question-answering"]["default"]["model"]["pt"][0]
     """,
+)
+
+
+PINNED_MODEL = "distilbert/distilbert-base-cased"
+MASKED_WORDS = ("The film was a [MASK].", "I watched it with my [MASK].")
+
+
+def _pinned_revision() -> str:
+    """The revision transformers pins PINNED_MODEL to, as the feature-extraction default."""
+    from transformers.pipelines import SUPPORTED_TASKS
+
+    model, revision = SUPPORTED_TASKS["feature-extraction"]["default"]["model"]["pt"]
+    assert model == PINNED_MODEL, f"transformers changed the feature-extraction default to {model}"
+    return revision
+
+
+@cache
+def _pinned_commit() -> str:
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(PINNED_MODEL, revision=_pinned_revision())._commit_hash
+
+
+@cache
+def _pinned_pipeline() -> Any:
+    from transformers import pipeline
+
+    return pipeline("fill-mask", model=PINNED_MODEL, revision=_pinned_revision())
+
+
+def _top_words(unmasker: Any) -> list[str]:
+    return [unmasker(sentence)[0]["token_str"] for sentence in MASKED_WORDS]
+
+
+def _check_pinned_pipeline(answer: Any) -> None:
+    from transformers import FillMaskPipeline, Pipeline
+    from transformers.pipelines import SUPPORTED_TASKS
+
+    if isinstance(answer, list | dict):
+        raise Feedback("that is what a pipeline returns; store the pipeline itself: answer = pipeline(...).")
+    unmasker = checks.instance(answer, Pipeline, "a pipeline, what pipeline(...) returns")
+    if not isinstance(unmasker, FillMaskPipeline):
+        raise Feedback(f"this is a {type(unmasker).__name__}; build a fill-mask pipeline: pipeline('fill-mask', ...).")
+    name = unmasker.model.name_or_path
+    if name == SUPPORTED_TASKS["fill-mask"]["default"]["model"]["pt"][0]:
+        raise Feedback(f"that is the task's default model; choose the model with model={PINNED_MODEL!r}.")
+    if name == PINNED_MODEL.split("/")[-1]:
+        raise Feedback(f"right model, old short name: use the full repo id, {PINNED_MODEL!r}.")
+    if name != PINNED_MODEL:
+        raise Feedback(f"this pipeline runs {name}; the task asks for {PINNED_MODEL}.")
+    if unmasker.model.config._commit_hash != _pinned_commit():
+        raise Feedback(
+            f"these weights are not those of revision {_pinned_revision()!r}: pass revision= with the revision "
+            "from transformers' table."
+        )
+    if _top_words(unmasker) != _top_words(_pinned_pipeline()):
+        raise Feedback(
+            "this pipeline answers differently from the pinned model: build it with model= and revision= only."
+        )
+
+
+pinned_pipeline = Exercise(
+    title="pin the model and the revision",
+    task=f"Build a fill-mask pipeline that runs {PINNED_MODEL!r}, pinned to the revision that transformers' own "
+    "table gives for it (it is the feature-extraction default: see the table printed above). Store the pipeline "
+    "itself in `answer`; the check runs it on sentences of its own.",
+    check=_check_pinned_pipeline,
+    hint="pipeline(task, model=..., revision=...); the table above prints each default as repo_id@revision.",
+    solution="""
+    answer = pipeline("fill-mask", model="distilbert/distilbert-base-cased", revision="6ea8117")
+    """,
+    uses=("pipeline",),
 )
