@@ -41,3 +41,27 @@ def test_label_of_logits(lesson_names: dict[str, object]) -> None:
     assert "argmax" in feedback(exercises.label_of_logits, list(reversed(right)))
     assert "3 labels" in feedback(exercises.label_of_logits, right[:2])
     assert "list of label names" in feedback(exercises.label_of_logits, "POSITIVE")
+
+
+def test_probabilities(lesson_names: dict[str, object]) -> None:
+    import torch
+
+    right = solve(exercises.probabilities, checkpoint=exercises.CHECKPOINT, tokenizer=lesson_names["tokenizer"])
+    passed, message = exercises.probabilities.evaluate(right)
+    assert passed and message.startswith("Correct!")
+    assert exercises.probabilities.evaluate(right.tolist())[0]
+    tokenizer, model = lesson_names["tokenizer"], lesson_names["classifier"]
+    reviews = list(exercises.REVIEWS)
+    batch = tokenizer(reviews, padding=True, truncation=True, max_length=exercises.MAX_LENGTH, return_tensors="pt")
+    full = tokenizer(reviews, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        logits = model(**batch).logits
+        not_cut = model(**full).logits.softmax(dim=-1)
+        no_mask = model(input_ids=batch["input_ids"]).logits.softmax(dim=-1)
+    assert "those are logits" in feedback(exercises.probabilities, logits)
+    assert "wrong axis" in feedback(exercises.probabilities, logits.softmax(dim=0))
+    assert "not cut" in feedback(exercises.probabilities, not_cut)
+    assert "attention mask" in feedback(exercises.probabilities, no_mask)
+    assert "shape should be (3, 2)" in feedback(exercises.probabilities, right[:2])
+    assert "fresh classifier" in feedback(exercises.probabilities, right.flip(dims=[1]))
+    assert "a tensor of probabilities" in feedback(exercises.probabilities, "0.9, 0.1")

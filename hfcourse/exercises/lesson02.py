@@ -75,3 +75,84 @@ label_of_logits = Exercise(
     """,
     uses=("classifier",),
 )
+
+
+REVIEWS = (
+    "A gripping, beautifully acted film.",
+    "The first hour is a delight, funny and warm and full of life, but then it falls apart into a dull, stupid "
+    "and tiresome mess.",
+    "Dull.",
+)
+MAX_LENGTH = 16
+
+
+@cache
+def _classifier() -> Any:
+    from transformers import AutoModelForSequenceClassification
+
+    return AutoModelForSequenceClassification.from_pretrained(CHECKPOINT)
+
+
+def _logits(truncate: bool = True, mask: bool = True) -> Any:
+    """The classifier's logits for REVIEWS as one padded batch: the real computation the answer is checked against."""
+    import torch
+
+    cut = {"truncation": True, "max_length": MAX_LENGTH} if truncate else {}
+    batch = _tokenizer()(list(REVIEWS), padding=True, return_tensors="pt", **cut)
+    if not mask:
+        del batch["attention_mask"]
+    with torch.no_grad():
+        return _classifier()(**batch).logits
+
+
+def _check_probabilities(answer: Any) -> str | None:
+    import torch
+
+    try:
+        got = torch.as_tensor(answer.detach() if hasattr(answer, "detach") else answer, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError):
+        raise checks.wrong_type("a tensor of probabilities, one row per review", answer) from None
+    if tuple(got.shape) != (len(REVIEWS), 2):
+        raise Feedback(f"the shape should be ({len(REVIEWS)}, 2), one row per review; yours is {tuple(got.shape)}.")
+    expected = _logits().softmax(dim=-1)
+    if torch.allclose(got, expected, atol=1e-4):
+        flipped = _logits(truncate=False).argmax(dim=-1) != expected.argmax(dim=-1)
+        if flipped.any():
+            return (
+                f"Cut to {MAX_LENGTH} tokens, review {int(flipped.nonzero()[0]) + 1} gets another label than in full."
+            )
+        return None
+    if torch.allclose(got, _logits(), atol=1e-4):
+        raise Feedback("those are logits: turn them into probabilities with .softmax(dim=-1).")
+    if torch.allclose(got, _logits().softmax(dim=0), atol=1e-4):
+        raise Feedback("softmax over the wrong axis: each row (one review) should sum to 1, so use dim=-1.")
+    if torch.allclose(got, _logits(truncate=False).softmax(dim=-1), atol=1e-4):
+        raise Feedback(f"the reviews were not cut: pass truncation=True and max_length={MAX_LENGTH} to the tokenizer.")
+    if torch.allclose(got, _logits(mask=False).softmax(dim=-1), atol=1e-4):
+        raise Feedback("the model did not get the attention mask: pass the whole batch, model(**batch).")
+    raise Feedback(
+        "not the probabilities of a fresh classifier on that batch: load the model again from `checkpoint` (the "
+        "lesson's `classifier` was changed by the training step), and tokenize REVIEWS as one padded, truncated batch."
+    )
+
+
+probabilities = Exercise(
+    title="from sentences to probabilities",
+    task="Load a fresh sentiment classifier from `checkpoint` (the lesson's `classifier` was changed by the training "
+    "step). Tokenize REVIEWS (from hfcourse.exercises.lesson02) as one batch, padded, and cut to at most MAX_LENGTH "
+    "(16) tokens; run the model on it without gradients, and store the probabilities in `answer`: a tensor of shape "
+    "(3, 2), one row per review.",
+    check=_check_probabilities,
+    hint="tokenizer(list(REVIEWS), padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors='pt'), then "
+    "model(**batch).logits.softmax(dim=-1) inside torch.no_grad().",
+    solution="""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+    from hfcourse.exercises.lesson02 import MAX_LENGTH, REVIEWS
+    sentiment_model = AutoModelForSequenceClassification.from_pretrained(checkpoint)
+    batch = tokenizer(list(REVIEWS), padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt")
+    with torch.no_grad():
+        answer = sentiment_model(**batch).logits.softmax(dim=-1)
+    """,
+    uses=("checkpoint", "tokenizer"),
+)
