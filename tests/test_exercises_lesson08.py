@@ -20,6 +20,70 @@ def snapshot(offline_hub: Path) -> Path:
     return mirrors.course_snapshot(exercises.REPO_ID)
 
 
+def test_blob_path_solution_agrees_with_huggingface_hub(offline_hub: Path) -> None:
+    blob_path = solve(exercises.blob_path)
+    assert exercises.blob_path.evaluate(blob_path) == (True, "Correct!")
+    found = blob_path(offline_hub / "hub", exercises.REPO_ID, "model.safetensors")
+    assert found.parent.name == "blobs" and len(found.name) == 64
+
+
+def repo_folder(cache_dir: Path, repo_id: str) -> Path:
+    return Path(cache_dir) / ("models--" + repo_id.replace("/", "--"))
+
+
+def test_blob_path_feedback(offline_hub: Path) -> None:
+    def link_not_blob(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        repo_dir = repo_folder(cache_dir, repo_id)
+        ref = repo_dir / "refs" / "main"
+        link = repo_dir / "snapshots" / ref.read_text() / filename if ref.is_file() else None
+        return link if link is not None and link.exists() else None
+
+    def first_listed(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        snapshots = repo_folder(cache_dir, repo_id) / "snapshots"
+        link = next(snapshots.iterdir()) / filename if snapshots.is_dir() else None
+        return link.resolve() if link is not None and link.exists() else None
+
+    def first_sorted(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        snapshots = repo_folder(cache_dir, repo_id) / "snapshots"
+        link = sorted(snapshots.iterdir())[0] / filename if snapshots.is_dir() else None
+        return link.resolve() if link is not None and link.exists() else None
+
+    def newest(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        snapshots = repo_folder(cache_dir, repo_id) / "snapshots"
+        if not snapshots.is_dir():
+            return None
+        link = max(snapshots.iterdir(), key=lambda p: p.stat().st_mtime_ns) / filename
+        return link.resolve() if link.exists() else None
+
+    def slash_kept(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        ref = Path(cache_dir) / ("models--" + repo_id) / "refs" / "main"
+        return None if not ref.is_file() else Path(cache_dir) / "never"
+
+    def raises_when_absent(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        repo_dir = repo_folder(cache_dir, repo_id)
+        commit = (repo_dir / "refs" / "main").read_text()
+        return (repo_dir / "snapshots" / commit / filename).resolve(strict=True)
+
+    def path_even_when_absent(cache_dir, repo_id, filename):  # type: ignore[no-untyped-def]
+        repo_dir = repo_folder(cache_dir, repo_id)
+        ref = repo_dir / "refs" / "main"
+        return (repo_dir / "snapshots" / (ref.read_text() if ref.is_file() else "x") / filename).resolve()
+
+    def two_arguments(cache_dir, repo_id):  # type: ignore[no-untyped-def]
+        return None
+
+    assert "link in snapshots/<commit>/" in feedback(exercises.blob_path, link_not_blob)
+    for naive in (first_listed, first_sorted, newest):
+        assert "blob of another commit: read refs/main" in feedback(exercises.blob_path, naive)
+    assert "found nothing for openai-community/gpt2's config.json" in feedback(exercises.blob_path, slash_kept)
+    assert "raised FileNotFoundError" in feedback(exercises.blob_path, raises_when_absent)
+    assert "return None, as huggingface_hub's" in feedback(exercises.blob_path, raises_when_absent)
+    assert "holds no no-such-file.json" in feedback(exercises.blob_path, path_even_when_absent)
+    assert "raised TypeError" in feedback(exercises.blob_path, two_arguments)
+    assert "returned an object of type int" in feedback(exercises.blob_path, lambda *args: 7)
+    assert "the function itself" in feedback(exercises.blob_path, str(offline_hub))
+
+
 def test_blob_name(snapshot: Path) -> None:
     right = solve(exercises.blob_name, os=os, snapshot=snapshot)
     assert exercises.blob_name.evaluate(right) == (True, "Correct!")

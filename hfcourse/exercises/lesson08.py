@@ -1,4 +1,5 @@
-"""Lesson 8's exercises: blob names in the cache, and a child process that downloads through the mirror."""
+"""Lesson 8's exercises: a file's blob found through refs and snapshots, blob names, and a child process that
+downloads through the mirror."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from hfcourse.hfcache.layout import git_blob_sha1, git_blob_sha1_bytes, lfs_poin
 REPO_ID = "openai-community/gpt2"  # the repo whose blobs the first two exercises name
 DOWNLOAD_REPO = "google-t5/t5-base"  # the repo the third exercise downloads through the mirror
 OFFLINE_VALUES = ("1", "true", "yes", "on")
+MANY_COMMITS_REPO = "course/six-commits"  # the repo of the small cache that the blob_path check builds
 
 
 def _snapshot() -> Path:
@@ -72,6 +76,98 @@ def _check_lfs_blob_name(answer: Any) -> None:
         raise Feedback("that is the sha256 of the pointer file; hash the weights' own bytes.")
     if name != digest:
         raise Feedback("not the blob name of model.safetensors: hashlib.sha256 of the file's bytes, as .hexdigest().")
+
+
+def _expected_blob(cache_dir: Path, repo_id: str, filename: str) -> Path | None:
+    """huggingface_hub's own answer: the cached file `refs/main` leads to, followed to its blob; None if absent."""
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(repo_id, filename, cache_dir=cache_dir)
+    return Path(found).resolve() if isinstance(found, str) else None
+
+
+def _cache_with_six_commits(cache_dir: Path) -> Path:
+    """A cache holding six commits of one repo, with `refs/main` on one that no naive pick of a snapshot finds
+    (not the first or last listed, not the first or last sorted, not the newest)."""
+    from hfcourse.hfcache.writer import import_folder
+
+    commits = []
+    for number in range(6):
+        folder = cache_dir.parent / f"commit-{number}"
+        folder.mkdir()
+        (folder / "config.json").write_text(json.dumps({"commit_number": number}))
+        commits.append(import_folder(folder, MANY_COMMITS_REPO, cache_dir, message=f"commit {number}").name)
+    repo_dir = cache_dir / f"models--{MANY_COMMITS_REPO.replace('/', '--')}"
+    listed = [path.name for path in (repo_dir / "snapshots").iterdir()]
+    naive = {listed[0], listed[-1], min(commits), max(commits), commits[-1]}
+    main = next(commit for commit in commits if commit not in naive)
+    (repo_dir / "refs" / "main").write_text(main)  # 40 hex characters, no newline, as huggingface_hub writes it
+    return repo_dir
+
+
+def _run_blob_path(function: Callable[..., Any], cache_dir: Path, repo_id: str, filename: str) -> Path | None:
+    call = f"your function, given ({repo_id!r}, {filename!r}),"
+    try:
+        result = function(cache_dir, repo_id, filename)
+    except Exception as error:
+        if _expected_blob(cache_dir, repo_id, filename) is None:
+            raise Feedback(
+                f"{call} raised {type(error).__name__}: {error}. When the cache does not hold the file, return None, "
+                "as huggingface_hub's try_to_load_from_cache does."
+            ) from None
+        raise Feedback(f"{call} raised {type(error).__name__}: {error}") from None
+    if result is not None and not isinstance(result, str | Path):
+        raise Feedback(
+            f"{call} returned an object of type {type(result).__name__}: return a Path, or None when it is absent."
+        )
+    return None if result is None else Path(result)
+
+
+def _check_blob_path(answer: Any) -> None:
+    from hfcourse.paths import course_hub_home
+
+    if not callable(answer):
+        raise Feedback("store the function itself in `answer` (answer = blob_path, without parentheses).")
+    hub = course_hub_home() / "hub"
+    with tempfile.TemporaryDirectory(prefix="hfcourse-six-commits-") as scratch:
+        six_commits = _cache_with_six_commits(Path(scratch) / "cache")
+        cases = [
+            (hub, REPO_ID, "config.json"),
+            (hub, REPO_ID, "model.safetensors"),
+            (hub, DOWNLOAD_REPO, "tokenizer.json"),
+            (six_commits.parent, MANY_COMMITS_REPO, "config.json"),
+            (hub, REPO_ID, "no-such-file.json"),
+            (hub, "course/not-in-this-cache", "config.json"),
+        ]
+        for cache_dir, repo_id, filename in cases:
+            expected = _expected_blob(cache_dir, repo_id, filename)
+            result = _run_blob_path(answer, cache_dir, repo_id, filename)
+            if expected is None:
+                if result is not None:
+                    raise Feedback(
+                        f"the cache holds no {filename} for {repo_id}, yet your function returned a path: return "
+                        "None then (check with .exists() or .is_file()), as try_to_load_from_cache does."
+                    )
+                continue
+            if result is None:
+                raise Feedback(
+                    f"your function found nothing for {repo_id}'s {filename}, which the cache holds. The repo's "
+                    f"folder is models--ORG--NAME (here {expected.parents[1].name}); refs/main names the snapshot."
+                )
+            if result.resolve() != expected:
+                if repo_id == MANY_COMMITS_REPO and result.resolve().parent == expected.parent:
+                    raise Feedback(
+                        "in a cache with six commits of one repo you returned the blob of another commit: read "
+                        "refs/main to know which snapshot folder is current; do not pick one from a listing."
+                    )
+                raise Feedback(
+                    f"for {repo_id}'s {filename} that is not the blob huggingface_hub finds ({expected.name})."
+                )
+            if result.parent.name != "blobs":
+                raise Feedback(
+                    "that is the link in snapshots/<commit>/; return the blob in blobs/ that it leads to "
+                    "(Path.resolve() follows the link)."
+                )
 
 
 def _check_mirror_env(answer: Any) -> None:
@@ -133,6 +229,33 @@ def _check_mirror_env(answer: Any) -> None:
         )
 
 
+blob_path = Exercise(
+    title="find a file's blob, as huggingface_hub does",
+    task="Write a function blob_path(cache_dir, repo_id, filename) that uses pathlib to find the blob that holds "
+    "`filename` of model repo `repo_id` in the cache at `cache_dir` (a Path): read refs/main, go to that snapshot "
+    "folder, follow the file's link into blobs/. Return the blob's Path, or None when the cache does not hold the "
+    "file. Store the function in `answer`. The check runs it on the course hub and on a cache with six commits of "
+    "one repo, and compares with huggingface_hub's own answer (try_to_load_from_cache).",
+    check=_check_blob_path,
+    hint="repo_dir = Path(cache_dir) / ('models--' + repo_id.replace('/', '--')); the commit is "
+    "(repo_dir / 'refs' / 'main').read_text(); the link is repo_dir / 'snapshots' / commit / filename; "
+    "link.resolve() is the blob.",
+    solution="""
+    from pathlib import Path
+
+
+    def blob_path(cache_dir, repo_id, filename):
+        repo_dir = Path(cache_dir) / ("models--" + repo_id.replace("/", "--"))
+        ref = repo_dir / "refs" / "main"
+        if not ref.is_file():
+            return None
+        link = repo_dir / "snapshots" / ref.read_text() / filename
+        return link.resolve() if link.exists() else None
+
+
+    answer = blob_path
+    """,
+)
 blob_name = Exercise(
     title="a blob's name, by the git rule",
     task=f"With hashlib, compute the name under which the cache keeps {REPO_ID}'s merges.txt in blobs/ (a regular "
