@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 NLI_LABELS = {0: "contradiction", 1: "neutral", 2: "entailment"}
 CONTRADICTION, NEUTRAL, ENTAILMENT = 0, 1, 2
 HYPOTHESIS = "This example is {}."
-TOPIC_HELD_OUT = 3  # the last sentences of each topic are kept out of training
+TOPIC_HELD_OUT = 5  # the last sentences of each topic are kept out of training
 OTHER_TOPICS_PER_SENTENCE = 6
 SENTIMENTS = ("negative", "positive")  # hypotheses a factual topic sentence neither entails nor contradicts
 POSITION_OFFSET = 2  # BART's learned positions start at row 2
