@@ -63,8 +63,9 @@ def test_notebooks_are_numbered_in_course_order() -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_stores_no_stderr(notebook: Path) -> None:
-    """Warnings and progress bars are quieted at the source, so no stored output depends on them."""
+def test_notebook_stores_no_progress_bars(notebook: Path) -> None:
+    """Progress bars are quieted at the source. The warnings a lesson shows on stderr are stable text, compared by
+    nbval like any other output."""
     cells = json.loads(notebook.read_text())["cells"]
-    stderr = [o for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
-    assert stderr == []
+    stderr = "".join("".join(o["text"]) for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr")
+    assert not re.search(r"\d+%\||\r", stderr)
