@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 
-def plot_log_history(histories: Mapping[str, Sequence[Mapping[str, Any]]]) -> Any:
-    """Training and validation loss by optimizer step, one line per run (`trainer.state.log_history`).
+def plot_log_history(
+    histories: Mapping[str, Sequence[Mapping[str, Any]]], levels: Mapping[str, float] | None = None
+) -> Any:
+    """Training and validation loss by optimizer step, one line per run (`trainer.state.log_history`), with
+    `levels` (e.g. the loss of a coin flip) drawn as dashed horizontal lines to read the curves against.
 
     Introduced in lesson 5.
     """
@@ -23,6 +26,9 @@ def plot_log_history(histories: Mapping[str, Sequence[Mapping[str, Any]]]) -> An
             )
         train_axis.plot(*zip(*train), label=name)
         eval_axis.plot(*zip(*evaluation), marker="o", label=name)
+    for (label, level), style in zip((levels or {}).items(), (":", "--", "-.")):
+        for axis in (train_axis, eval_axis):
+            axis.axhline(level, color="grey", linestyle=style, linewidth=1, label=label)
     train_axis.set(title="training loss", xlabel="optimizer step", ylabel="loss")
     eval_axis.set(title="validation loss", xlabel="optimizer step", ylabel="loss")
     for axis in (train_axis, eval_axis):

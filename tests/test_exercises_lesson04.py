@@ -86,3 +86,38 @@ def test_batched_map_key_matches_datasets(lesson_names: dict[str, object], tmp_p
     validation = lesson_names["tokenized_datasets"]["validation"]  # type: ignore[index]
     assert len({len(ids) for ids in validation[:10]["input_ids"]}) > 1  # not c: map(batched=True) padded nothing
     assert [letter for letter, choice in exercises.batched_map.choices.items() if choice.correct] == ["b"]
+
+
+def test_review_loader(lesson_names: dict[str, object]) -> None:
+    from datasets import load_dataset
+    from torch.utils.data import DataLoader
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(exercises.CHECKPOINT)
+    collator = lesson_names["data_collator"]
+    right = solve(
+        exercises.review_loader,
+        load_dataset=load_dataset,
+        tokenizer=tokenizer,
+        data_collator=collator,
+        DataLoader=DataLoader,
+    )
+    assert exercises.review_loader.evaluate(right) == (True, "Correct!")
+    reviews = load_dataset("rotten_tomatoes", split="train")
+    tokenized = reviews.map(lambda rows: tokenizer(rows["text"], truncation=True), batched=True)
+    with_text = DataLoader(tokenized, batch_size=8, collate_fn=collator)
+    assert "remove the 'text' column" in feedback(exercises.review_loader, with_text)
+    ready = tokenized.remove_columns(["text"]).rename_column("label", "labels")
+    assert "collate_fn=data_collator" in feedback(exercises.review_loader, DataLoader(ready, batch_size=8))
+    assert "batch_size=8" in feedback(exercises.review_loader, DataLoader(ready, batch_size=16, collate_fn=collator))
+    no_labels = DataLoader(ready.remove_columns(["labels"]), batch_size=8, collate_fn=collator)
+    assert "keep the 'label' column" in feedback(exercises.review_loader, no_labels)
+    fixed = reviews.map(
+        lambda rows: tokenizer(rows["text"], truncation=True, padding="max_length", max_length=128), batched=True
+    ).remove_columns(["text"])
+    assert "do not pad in map" in feedback(
+        exercises.review_loader, DataLoader(fixed, batch_size=8, collate_fn=collator)
+    )
+    few = DataLoader(ready.select(range(100)), batch_size=8, collate_fn=collator)
+    assert "train split has" in feedback(exercises.review_loader, few)
+    assert "a DataLoader; you gave a Dataset" in feedback(exercises.review_loader, ready)

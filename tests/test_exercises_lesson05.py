@@ -63,3 +63,33 @@ def test_head_only_feedback(offline_hub: Path) -> None:
     encoder_only.base_model.encoder.requires_grad_(False)  # the embeddings and the pooler still train
     assert "body tensors still train" in feedback(exercises.head_only, encoder_only)
     assert "should be the model; you gave a str" in feedback(exercises.head_only, "FacebookAI/roberta-base")
+
+
+def test_review_trainer(offline_hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The published solution trains for real (about 30 s) and beats the majority class on held-out reviews."""
+    from datasets import load_dataset
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
+
+    monkeypatch.chdir(tmp_path)
+    trained = solve(exercises.review_trainer)
+    assert exercises.review_trainer.evaluate(trained) == (True, "Correct!")
+    assert trained.state.global_step == 32
+
+    checkpoint = "FacebookAI/roberta-base"
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    args = TrainingArguments(str(tmp_path / "wrong"), report_to="none", use_cpu=True)
+    untrained = Trainer(
+        model=AutoModelForSequenceClassification.from_pretrained(checkpoint, num_labels=2),
+        args=args,
+        train_dataset=trained.train_dataset,
+        processing_class=tokenizer,
+    )
+    assert "not trained yet" in feedback(exercises.review_trainer, untrained)
+    untrained.state.global_step = 32  # as if it had trained, but with a random head: no better than the majority
+    assert "not above the majority class" in feedback(exercises.review_trainer, untrained)
+    no_tokenizer = Trainer(model=untrained.model, args=args, train_dataset=trained.train_dataset)
+    assert "processing_class=tokenizer" in feedback(exercises.review_trainer, no_tokenizer)
+    pairs = load_dataset("glue", "mrpc", split="train").select(range(8))
+    mrpc = Trainer(model=untrained.model, args=args, train_dataset=pairs, processing_class=tokenizer)
+    assert "MRPC" in feedback(exercises.review_trainer, mrpc)
+    assert "the Trainer you trained; you gave a" in feedback(exercises.review_trainer, trained.model)

@@ -1,9 +1,9 @@
-"""Lesson 3's exercises: configs, and what save_pretrained writes."""
+"""Lesson 3's exercises: configs, what save_pretrained writes, and a small classifier of your own, saved."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from hfcourse.exercises import checks
@@ -29,6 +29,42 @@ def _check_layer_count(answer: Any) -> None:
     if not torch.equal(answer.encoder.layer[0].attention.self.query.weight, _pretrained_first_query_weight()):
         raise Feedback(
             "the layers are random: a model built from a config has no trained weights. Load with from_pretrained."
+        )
+
+
+def _check_classifier_folder(answer: Any) -> None:
+    import torch
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    if not isinstance(answer, str | PurePath):
+        raise checks.wrong_type("the folder's path (a Path or a str)", answer)
+    folder = Path(answer)
+    if not (folder / "config.json").is_file():
+        raise Feedback(f"{folder} holds no config.json: call save_pretrained(folder) on the model, then give folder.")
+    if (folder / "pytorch_model.bin").exists():
+        raise Feedback("pytorch_model.bin is the old pickle format: save with the default, safetensors.")
+    if not (folder / "model.safetensors").is_file():
+        raise Feedback(f"{folder} holds no model.safetensors: save the model, not only its config.")
+    config = AutoConfig.from_pretrained(folder)
+    if config.num_hidden_layers != 2:
+        raise Feedback(f"the saved config has {config.num_hidden_layers} layers; ask for num_hidden_layers=2.")
+    if config.id2label != {0: "negative", 1: "positive"}:
+        raise Feedback(
+            f"the saved labels are {config.id2label}; pass id2label={{0: 'negative', 1: 'positive'}} when you load."
+        )
+    if config.label2id != {"negative": 0, "positive": 1}:
+        raise Feedback(
+            f"label2id is {config.label2id}; pass label2id={{'negative': 0, 'positive': 1}} too: pipelines and "
+            "the Trainer read both directions."
+        )
+    model = AutoModelForSequenceClassification.from_pretrained(folder)
+    body = model.base_model
+    if not hasattr(body, "encoder") or not torch.equal(
+        body.encoder.layer[0].attention.self.query.weight, _pretrained_first_query_weight()
+    ):
+        raise Feedback(
+            "the saved layers are not the pretrained ones: a model built from a config is random. Load the "
+            "checkpoint with from_pretrained and the overrides, then save it."
         )
 
 
@@ -73,4 +109,27 @@ saved_files = Exercise(
     answer = sorted(path.name for path in folder.iterdir())
     """,
     uses=("pretrained_model",),
+)
+classifier_folder = Exercise(
+    title="a small classifier of your own, saved",
+    task=f"From {CHECKPOINT!r}, load a sequence classifier with only 2 layers and the labels 'negative' (id 0) "
+    "and 'positive' (id 1), keeping the pretrained weights. Save it into a new folder and store that folder's "
+    "path in `answer`.",
+    check=_check_classifier_folder,
+    hint="AutoModelForSequenceClassification.from_pretrained takes config overrides as keywords: "
+    "num_hidden_layers=..., id2label={0: ..., 1: ...} and label2id={...: 0, ...: 1}; then "
+    "model.save_pretrained(folder).",
+    solution="""
+    import tempfile
+    from pathlib import Path
+    from transformers import AutoModelForSequenceClassification
+    classifier = AutoModelForSequenceClassification.from_pretrained(
+        "google-bert/bert-base-uncased",
+        num_hidden_layers=2,
+        id2label={0: "negative", 1: "positive"},
+        label2id={"negative": 0, "positive": 1},
+    )
+    answer = Path(tempfile.mkdtemp()) / "my-classifier"
+    classifier.save_pretrained(answer)
+    """,
 )

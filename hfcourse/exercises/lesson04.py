@@ -1,7 +1,8 @@
-"""Lesson 4's exercises: token lengths, per-batch padding, and what batched=True means."""
+"""Lesson 4's exercises: token lengths, per-batch padding, another data set made ready, and what batched=True means."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -53,6 +54,52 @@ def _check_batch_shape(answer: Any) -> None:
         raise Feedback("wrong length: pad with data_collator the rows of tokenized_datasets['validation'] 0 to 4.")
 
 
+MODEL_COLUMNS = {"input_ids", "token_type_ids", "attention_mask", "labels"}
+
+
+@cache
+def _review_count() -> int:
+    from datasets import load_dataset
+
+    return len(load_dataset("rotten_tomatoes", split="train"))
+
+
+def _check_review_loader(answer: Any) -> None:
+    import torch
+    from torch.utils.data import DataLoader
+
+    answer = checks.instance(answer, DataLoader, "a DataLoader")
+    if answer.batch_size != 8:
+        raise Feedback(f"its batch size is {answer.batch_size}; the task asks for batch_size=8.")
+    try:
+        batch = next(iter(answer))
+    except (RuntimeError, ValueError, TypeError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise Feedback(
+            f"building a batch failed ({type(error).__name__}: {first_line}). Rows of different lengths need "
+            "collate_fn=data_collator, and the collator can only pad token columns: remove the 'text' column."
+        ) from None
+    if not isinstance(batch, Mapping) or not all(isinstance(value, torch.Tensor) for value in batch.values()):
+        raise Feedback("a batch should be a dict of tensors: pass collate_fn=data_collator to the DataLoader.")
+    if "text" in batch or not set(batch) <= MODEL_COLUMNS | {"label"}:
+        raise Feedback(f"the batch holds {sorted(batch)}: keep only the columns a model takes (remove_columns).")
+    if not MODEL_COLUMNS <= set(batch) | {"labels"} or "labels" not in batch:
+        raise Feedback(
+            f"the batch holds {sorted(batch)}; a model needs input_ids, token_type_ids, attention_mask and labels: "
+            "tokenize the 'text' column with map and keep the 'label' column (as 'labels')."
+        )
+    if len(answer.dataset) != _review_count():
+        raise Feedback(
+            f"the DataLoader reads {len(answer.dataset)} rows; rotten_tomatoes' train split has {_review_count()}."
+        )
+    lengths = batch["attention_mask"].sum(dim=1)
+    if batch["input_ids"].shape[1] != int(lengths.max()):
+        raise Feedback(
+            f"the batch is {batch['input_ids'].shape[1]} tokens wide but its longest row has {int(lengths.max())}: "
+            "do not pad in map; let data_collator pad each batch to its longest row."
+        )
+
+
 longest_pair = Exercise(
     title="the longest pair",
     task="Store in `answer` the length, in tokens, of the longest sentence pair in MRPC's test split, tokenized as "
@@ -77,6 +124,22 @@ batch_shape = Exercise(
     answer = tuple(data_collator(rows)["input_ids"].shape)
     """,
     uses=("tokenized_datasets", "data_collator"),
+)
+review_loader = Exercise(
+    title="another data set, ready for a model",
+    task="Load the train split of 'rotten_tomatoes' (one 'text' column of movie reviews and a 'label'). Tokenize "
+    "it with `tokenizer` and map (truncation=True), keep only the columns a model takes, and store in `answer` a "
+    "DataLoader over it with batch_size=8 that pads each batch with data_collator.",
+    check=_check_review_loader,
+    hint="the same steps as for MRPC, with one sentence per row: map, remove_columns(['text']), "
+    "rename_column('label', 'labels'), then DataLoader(..., collate_fn=data_collator).",
+    solution="""
+    reviews = load_dataset("rotten_tomatoes", split="train")
+    reviews = reviews.map(lambda rows: tokenizer(rows["text"], truncation=True), batched=True)
+    reviews = reviews.remove_columns(["text"]).rename_column("label", "labels")
+    answer = DataLoader(reviews, batch_size=8, shuffle=True, collate_fn=data_collator)
+    """,
+    uses=("load_dataset", "tokenizer", "data_collator", "DataLoader"),
 )
 batched_map = MultipleChoice(
     title="what batched=True changes",

@@ -1,7 +1,9 @@
-"""Lesson 5's exercises: TrainingArguments with today's names, compute_metrics, freezing the body."""
+"""Lesson 5's exercises: TrainingArguments with today's names, compute_metrics, freezing the body, and a fine-tuning
+run of the learner's own on rotten_tomatoes, checked on held-out reviews."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from hfcourse.exercises import checks
@@ -66,6 +68,69 @@ def _check_head_only(answer: Any) -> None:
         raise Feedback(f"the head must stay trainable: {sorted(head - trainable)} are frozen.")
 
 
+HELD_OUT_ROWS = 200  # test reviews the check scores, the same rows lesson 7 tests on
+MARGIN = 0.02  # above the majority class by more than 4 of the 200 rows
+
+
+@cache
+def _held_out() -> tuple[tuple[str, ...], tuple[int, ...], float]:
+    """Texts and labels of the held-out test reviews, and the majority class's accuracy on them."""
+    from datasets import load_dataset
+
+    from hfcourse.finetuning import majority_baseline
+
+    reviews = load_dataset("rotten_tomatoes")
+    test = reviews["test"].shuffle(seed=0).select(range(HELD_OUT_ROWS))
+    texts, labels = tuple(test["text"]), tuple(int(label) for label in test["label"])
+    _, baseline = majority_baseline(list(reviews["train"]["label"]), list(labels))
+    return texts, labels, baseline
+
+
+def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50) -> float:
+    """Accuracy of `model` on the held-out test reviews, the rows the exercise is checked on."""
+    import torch
+
+    texts, labels, _ = _held_out()
+    was_training = model.training
+    model.eval()
+    predictions: list[int] = []
+    try:
+        with torch.no_grad():
+            for start in range(0, len(texts), batch_size):
+                batch = tokenizer(
+                    list(texts[start : start + batch_size]), truncation=True, padding=True, return_tensors="pt"
+                ).to(model.device)
+                predictions += model(**batch).logits.argmax(dim=-1).tolist()
+    finally:
+        model.train(was_training)
+    return sum(p == label for p, label in zip(predictions, labels)) / len(labels)
+
+
+def _check_review_trainer(answer: Any) -> None:
+    from transformers import Trainer
+
+    answer = checks.instance(answer, Trainer, "the Trainer you trained")
+    columns = answer.train_dataset.column_names if answer.train_dataset is not None else []
+    if "sentence1" in columns:
+        raise Feedback("it trained on MRPC's sentence pairs: load 'rotten_tomatoes' and tokenize its 'text' column.")
+    if answer.processing_class is None:
+        raise Feedback(
+            "pass processing_class=tokenizer to the Trainer: the check tokenizes the held-out reviews with it."
+        )
+    if answer.state.global_step == 0:
+        raise Feedback("the Trainer has not trained yet: call answer.train() before you check.")
+    if answer.model.config.num_labels != 2:
+        raise Feedback(f"the model has {answer.model.config.num_labels} labels; reviews have 2: pass num_labels=2.")
+    accuracy = held_out_accuracy(answer.model, answer.processing_class)
+    _, _, baseline = _held_out()
+    if accuracy <= baseline + MARGIN:
+        raise Feedback(
+            f"held-out accuracy {accuracy:.2f} on {HELD_OUT_ROWS} test reviews: not above the majority class "
+            f"({baseline:.2f}). If the training loss did not fall, the rate may be too high for a whole model (try "
+            "1e-4) or the steps too few (try 256 rows); check that the labels are the reviews' 'label' column."
+        )
+
+
 training_arguments = Exercise(
     title="TrainingArguments with today's names",
     task="Store in `answer` TrainingArguments (output folder of your choice) that evaluate at the end of every epoch, "
@@ -105,5 +170,54 @@ head_only = Exercise(
     answer = AutoModelForSequenceClassification.from_pretrained("FacebookAI/roberta-base", num_labels=2)
     for parameter in answer.base_model.parameters():
         parameter.requires_grad_(False)
+    """,
+)
+review_trainer = Exercise(
+    title="fine-tune on movie reviews",
+    task="Fine-tune 'FacebookAI/roberta-base' on 256 rows of the train split of 'rotten_tomatoes' (one 'text' "
+    "column, labels 0 negative and 1 positive), with the Trainer, on a budget of about 32 steps. Store the "
+    f"Trainer, after train(), in `answer`. The check scores the model on {HELD_OUT_ROWS} test reviews it never "
+    "saw: it must beat always answering the most frequent label.",
+    check=_check_review_trainer,
+    hint="the MRPC steps with one sentence per row: shuffle(seed=0).select(range(256)), map a tokenize function "
+    "(truncation=True, max_length=64), a new 2-label model, batch size 8, one epoch, learning_rate=1e-4, "
+    "processing_class=tokenizer and a DataCollatorWithPadding; then answer.train().",
+    solution="""
+    from datasets import load_dataset
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+
+    review_checkpoint = "FacebookAI/roberta-base"
+    review_tokenizer = AutoTokenizer.from_pretrained(review_checkpoint)
+    reviews = load_dataset("rotten_tomatoes", split="train").shuffle(seed=0).select(range(256))
+    reviews = reviews.map(lambda rows: review_tokenizer(rows["text"], truncation=True, max_length=64), batched=True)
+    set_seed(42)
+    review_model = AutoModelForSequenceClassification.from_pretrained(review_checkpoint, num_labels=2)
+    review_args = TrainingArguments(
+        "runs/reviews",
+        per_device_train_batch_size=8,
+        num_train_epochs=1,
+        learning_rate=1e-4,
+        save_strategy="no",
+        logging_strategy="no",
+        seed=42,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=True,
+    )
+    answer = Trainer(
+        model=review_model,
+        args=review_args,
+        train_dataset=reviews,
+        data_collator=DataCollatorWithPadding(review_tokenizer),
+        processing_class=review_tokenizer,
+    )
+    answer.train()
     """,
 )
