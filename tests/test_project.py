@@ -63,8 +63,10 @@ def test_notebooks_are_numbered_in_course_order() -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_stores_no_stderr(notebook: Path) -> None:
-    """Warnings and progress bars are quieted at the source, so no stored output depends on them."""
+def test_notebook_stores_no_progress_bars_or_machine_details_in_stderr(notebook: Path) -> None:
+    """Lessons show the libraries' warnings (stable text that nbval compares), but no progress bar, and nothing
+    that changes between machines: a home folder, a cache path, a date or a time of day."""
     cells = json.loads(notebook.read_text())["cells"]
-    stderr = [o for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
-    assert stderr == []
+    stderr = ["".join(o["text"]) for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    variable = re.compile(r"\r|it/s\b|/root/|/home/|/Users/|\.cache/|\b\d{1,2}:\d{2}:\d{2}\b")
+    assert [text for text in stderr if variable.search(text)] == []
