@@ -34,12 +34,3 @@ def count_parameters(model: Any) -> ParameterCount:
         total += parameter.numel()
         trainable += parameter.numel() if parameter.requires_grad else 0
     return ParameterCount(trainable, total)
-
-
-def freeze(module: Any) -> None:
-    """Stop gradients for every parameter of `module` (e.g. `model.base_model`, the pretrained body).
-
-    Introduced in lesson 6.
-    """
-    for parameter in module.parameters():
-        parameter.requires_grad_(False)

@@ -39,6 +39,7 @@ class Options:
     epochs: int
     batch_size: int
     lr: float
+    weight_decay: float
     warmup_ratio: float
     train_rows: int
     eval_rows: int
@@ -57,6 +58,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=16, help="per process")
     parser.add_argument("--lr", type=float, default=1e-2)
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="AdamW's (torch's default is 0.01)")
     parser.add_argument("--warmup-ratio", type=float, default=0.1, help="share of the steps spent warming up")
     parser.add_argument("--train-rows", type=int, default=240, help="rows of the train split to use (0: all)")
     parser.add_argument("--eval-rows", type=int, default=200, help="rows of validation and of test to use (0: all)")
@@ -70,6 +72,8 @@ def parse_options(argv: list[str] | None = None) -> Options:
     for name in ("epochs", "batch_size", "lr", "max_length"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive, got {getattr(args, name)}")
+    if args.weight_decay < 0:
+        parser.error(f"--weight-decay must be 0 or more, got {args.weight_decay}")
     if not 0 <= args.warmup_ratio < 1:
         parser.error(f"--warmup-ratio must be in [0, 1), got {args.warmup_ratio}")
     return Options(**vars(args))
@@ -118,6 +122,7 @@ class Classifier:
         self.optimizer = torch.optim.AdamW(
             [p for p in self.model.parameters() if p.requires_grad],
             lr=options.lr,  # the lr actually wired
+            weight_decay=options.weight_decay,  # 0.0 by default, as in lesson 6 and the Trainer
         )
         steps = options.epochs * len(self.train_loader)
         self.scheduler = get_scheduler(

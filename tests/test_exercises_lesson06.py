@@ -9,7 +9,10 @@ from hfcourse.exercises import lesson06 as exercises
 from tests.conftest import feedback, solve
 
 
-@pytest.mark.parametrize("exercise", [exercises.warmup_schedule, exercises.best_weights, exercises.sampler_shard])
+@pytest.mark.parametrize(
+    "exercise",
+    [exercises.warmup_schedule, exercises.best_weights, exercises.sampler_shard, exercises.gradient_accumulation],
+)
 def test_solutions_pass(exercise: Exercise) -> None:
     assert exercise.evaluate(solve(exercise)) == (True, "Correct!")
 
@@ -34,3 +37,42 @@ def test_sampler_shard_feedback() -> None:
     assert "like cards" in feedback(exercises.sampler_shard, [5, 6, 7, 8, 9])
     assert "order is kept" in feedback(exercises.sampler_shard, [9, 7, 5, 3, 1])
     assert "list of row indices; you gave a str" in feedback(exercises.sampler_shard, "1, 3, 5, 7, 9")
+
+
+def test_gradient_accumulation_feedback() -> None:
+    exercise = exercises.gradient_accumulation
+
+    def one_step_per_batch(model, optimizer, loader, accumulation_steps):
+        exercises._plain_loop(model, optimizer, loader)
+
+    def always_two(model, optimizer, loader, accumulation_steps):
+        for i, batch in enumerate(loader):
+            (model(**batch).loss / 2).backward()
+            if (i + 1) % 2 == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+
+    def last_group_lost(model, optimizer, loader, accumulation_steps):
+        batches = list(loader)[:-accumulation_steps]
+        for i, batch in enumerate(batches):
+            (model(**batch).loss / accumulation_steps).backward()
+            if (i + 1) % accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+
+    def summed_not_averaged(model, optimizer, loader, accumulation_steps):
+        for i, batch in enumerate(loader):
+            (model(**batch).loss * accumulation_steps).backward()
+            if (i + 1) % accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+
+    assert "took 8" in feedback(exercise, one_step_per_batch)
+    assert "divide each batch's loss" in feedback(exercise, exercises._undivided)
+    assert "clear the gradients after optimizer.step()" in feedback(exercise, exercises._cleared_every_batch)
+    assert "call optimizer.zero_grad() after it" in feedback(exercise, exercises._never_cleared)
+    assert "accumulation_steps=4" in feedback(exercise, always_two)
+    assert "took 3" in feedback(exercise, last_group_lost)
+    assert "the weights differ from one step per batch of 8 rows" in feedback(exercise, summed_not_averaged)
+    assert "raised TypeError" in feedback(exercise, lambda model, optimizer, loader: None)
+    assert "a function of (model, optimizer, loader, accumulation_steps); you gave an int" in feedback(exercise, 2)

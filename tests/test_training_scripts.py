@@ -58,6 +58,7 @@ def _script_module(name: str) -> ModuleType:
         ("train_sst5", ("--lr", "fast"), "invalid float value: 'fast'"),
         ("train_sst5", ("--epochs", "0"), "--epochs must be positive"),
         ("train_sst5", ("--warmup-ratio", "1.5"), "--warmup-ratio must be in [0, 1)"),
+        ("train_sst5", ("--weight-decay", "-0.1"), "--weight-decay must be 0 or more"),
         ("train_sst5", ("--device", "tpu"), "invalid choice: 'tpu'"),
         ("train_mrpc", ("--max-length", "0"), "--max-length must be positive"),
         ("train_mrpc", ("--train-rows", "-1"), "--train-rows must be 0 (all) or more"),

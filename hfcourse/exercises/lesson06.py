@@ -1,7 +1,9 @@
-"""Lesson 6's exercises: the warmup schedule, keeping the best weights, and how DistributedSampler shards."""
+"""Lesson 6's exercises: the warmup schedule, keeping the best weights, how DistributedSampler shards, and gradient
+accumulation written by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from hfcourse.exercises import checks
@@ -105,5 +107,174 @@ sampler_shard = Exercise(
     solution="""
     from torch.utils.data import DistributedSampler
     answer = list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False))
+    """,
+)
+
+
+ACCUMULATION_ROWS, MICRO_BATCH = 32, 4  # the check trains on 32 rows in batches of 4
+
+
+def _tiny_classifier() -> Any:
+    """A small RoBERTa classifier without dropout, the same weights every time (the check trains it twice)."""
+    import torch
+    from transformers import RobertaConfig, RobertaForSequenceClassification
+
+    torch.manual_seed(0)
+    config = RobertaConfig(
+        vocab_size=64,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=24,
+        type_vocab_size=1,
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
+        num_labels=3,
+    )
+    return RobertaForSequenceClassification(config)
+
+
+def _batches(size: int) -> list[dict[str, Any]]:
+    """The check's 32 rows (random token ids, 12 per row; random labels) in batches of `size`, in a fixed order."""
+    import torch
+
+    generator = torch.Generator().manual_seed(1)
+    ids = torch.randint(3, 64, (ACCUMULATION_ROWS, 12), generator=generator)
+    labels = torch.randint(0, 3, (ACCUMULATION_ROWS,), generator=generator)
+    return [
+        {
+            "input_ids": ids[i : i + size],
+            "attention_mask": torch.ones_like(ids[i : i + size]),
+            "labels": labels[i : i + size],
+        }
+        for i in range(0, ACCUMULATION_ROWS, size)
+    ]
+
+
+def _trained(train: Callable[..., Any], batch_size: int, *args: Any) -> tuple[dict[str, Any], int]:
+    """Weights of the tiny classifier after `train(model, optimizer, batches, *args)`, and the optimizer steps taken.
+
+    Plain SGD: Adam divides each step by the gradient's size, which would almost hide a loss that is not divided."""
+    import torch
+
+    model = _tiny_classifier()
+    model.train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    steps = 0
+    step = optimizer.step
+
+    def counted_step(*step_args: Any, **step_kwargs: Any) -> Any:
+        nonlocal steps
+        steps += 1
+        return step(*step_args, **step_kwargs)
+
+    optimizer.step = counted_step  # type: ignore[method-assign]
+    train(model, optimizer, _batches(batch_size), *args)
+    return {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}, steps
+
+
+def _plain_loop(model: Any, optimizer: Any, loader: Iterable[dict[str, Any]]) -> None:
+    """One optimizer step per batch: the loop of the lesson."""
+    for batch in loader:
+        model(**batch).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+
+
+def _undivided(model: Any, optimizer: Any, loader: Iterable[dict[str, Any]], accumulation_steps: int) -> None:
+    for i, batch in enumerate(loader):
+        model(**batch).loss.backward()
+        if (i + 1) % accumulation_steps == 0:
+            optimizer.step()
+            optimizer.zero_grad()
+
+
+def _cleared_every_batch(
+    model: Any, optimizer: Any, loader: Iterable[dict[str, Any]], accumulation_steps: int
+) -> None:
+    for i, batch in enumerate(loader):
+        optimizer.zero_grad()
+        (model(**batch).loss / accumulation_steps).backward()
+        if (i + 1) % accumulation_steps == 0:
+            optimizer.step()
+
+
+def _never_cleared(model: Any, optimizer: Any, loader: Iterable[dict[str, Any]], accumulation_steps: int) -> None:
+    for i, batch in enumerate(loader):
+        (model(**batch).loss / accumulation_steps).backward()
+        if (i + 1) % accumulation_steps == 0:
+            optimizer.step()
+
+
+def _same(weights: dict[str, Any], other: dict[str, Any]) -> bool:
+    import torch
+
+    return all(torch.allclose(weights[name], other[name], atol=1e-5) for name in weights)
+
+
+def _check_accumulation(answer: Any) -> None:
+    train = checks.function(answer, "a function of (model, optimizer, loader, accumulation_steps)")
+    for accumulation_steps in (2, 4):
+        batches = ACCUMULATION_ROWS // MICRO_BATCH
+        expected_steps = batches // accumulation_steps
+        try:
+            weights, steps = _trained(train, MICRO_BATCH, accumulation_steps)
+        except Exception as error:
+            raise Feedback(
+                f"your function raised {type(error).__name__}: {error}. It is called as "
+                "answer(model, optimizer, loader, accumulation_steps), and each batch is a dict for model(**batch)."
+            ) from error
+        if steps != expected_steps:
+            raise Feedback(
+                f"with {batches} batches and accumulation_steps={accumulation_steps}, there should be "
+                f"{expected_steps} optimizer steps; your function took {steps}. Step only after every "
+                f"accumulation_steps batches: if (i + 1) % accumulation_steps == 0."
+            )
+        large_batches, _ = _trained(_plain_loop, MICRO_BATCH * accumulation_steps)
+        if _same(weights, large_batches):
+            continue
+        for mistake, message in (
+            (_undivided, "the steps are too large: divide each batch's loss by accumulation_steps before backward()"),
+            (
+                _cleared_every_batch,
+                "only the last batch of each group reached the step: clear the gradients after optimizer.step(), "
+                "not before every backward()",
+            ),
+            (
+                _never_cleared,
+                "each step also used the gradients of earlier steps: call optimizer.zero_grad() after it",
+            ),
+        ):
+            if _same(weights, _trained(mistake, MICRO_BATCH, accumulation_steps)[0]):
+                raise Feedback(f"{message} (accumulation_steps={accumulation_steps}).")
+        raise Feedback(
+            f"with accumulation_steps={accumulation_steps}, the weights differ from one step per batch of "
+            f"{MICRO_BATCH * accumulation_steps} rows. Add up the gradients of the group (one backward() per batch, "
+            "loss divided by accumulation_steps), then step once and clear the gradients."
+        )
+
+
+gradient_accumulation = Exercise(
+    title="gradient accumulation, by hand",
+    task="Store in `answer` a function answer(model, optimizer, loader, accumulation_steps) that trains `model` "
+    "for one pass over `loader` with gradient accumulation: for every batch, a forward pass (model(**batch).loss) "
+    "and backward(); after every accumulation_steps batches, one optimizer step, then the gradients cleared. The "
+    "check trains a small RoBERTa classifier twice, with your function on batches of 4 and with one step per "
+    "batch of 4 × accumulation_steps rows, and compares the weights: they must be equal. It uses plain SGD, "
+    "because Adam divides each step by the size of the gradients and would almost hide a loss that is too large.",
+    check=_check_accumulation,
+    hint="The loss is a mean over the rows of a batch. A batch of 8 averages 8 rows; two batches of 4 average 4 "
+    "rows each, so divide each loss by accumulation_steps and let backward() add the two gradients. Count the "
+    "batches with enumerate and step when (i + 1) % accumulation_steps == 0.",
+    solution="""
+    def answer(model, optimizer, loader, accumulation_steps):
+        model.train()
+        for i, batch in enumerate(loader):
+            loss = model(**batch).loss / accumulation_steps
+            loss.backward()
+            if (i + 1) % accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
     """,
 )

@@ -1,7 +1,8 @@
-"""Lesson 7's exercises: what an adapter trains, and which adapter answers."""
+"""Lesson 7's exercises: what an adapter trains, which adapter answers, and a LoRA adapter trained by the learner."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -90,15 +91,29 @@ adapter_trainable = Exercise(
 )
 
 
+def _predictions(model: Any, tokenizer: Any, texts: Sequence[str]) -> list[str]:
+    """The active head's label names for `texts` (eval mode, no gradients); the model's training mode is kept."""
+    import torch
+
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            batch = tokenizer(list(texts), padding=True, truncation=True, max_length=80, return_tensors="pt")
+            predicted = model(**batch).logits.argmax(dim=-1).tolist()
+    finally:
+        model.train(was_training)
+    labels = model.get_labels_dict()
+    return [labels[i] for i in predicted]
+
+
 def _labels_with(model: Any, tokenizer: Any, adapter: str, head: str) -> list[str]:
     """Predictions for SENTENCES with `adapter` active under `head`; the model's active setup is restored after."""
-    from hfcourse.finetuning import predict
-
     adapters_before, head_before = model.active_adapters, model.active_head
     try:
         model.set_active_adapters(adapter)
         model.active_head = head
-        return predict(model, tokenizer, SENTENCES)
+        return _predictions(model, tokenizer, SENTENCES)
     finally:
         model.set_active_adapters(adapters_before)
         model.active_head = head_before
@@ -147,3 +162,127 @@ def _switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes",
 
 SWITCH_USES = ("model", "tokenizer", "predict")
 switch_adapters = ExerciseFactory(_switch_adapters, uses=SWITCH_USES)
+
+
+TRAIN_ROWS, TEST_ROWS = 480, 200  # the lesson's rows: the first of each split shuffled with seed 0
+
+
+@cache
+def _held_out() -> tuple[tuple[str, ...], tuple[int, ...], float]:
+    """The lesson's 200 test rows (texts, labels) and the majority-class accuracy on them."""
+    import datasets
+    from datasets import load_dataset
+
+    from hfcourse.finetuning import majority_baseline
+
+    datasets.logging.set_verbosity_error()  # offline, load_dataset logs where its cached copy is
+    try:
+        rows = load_dataset("rotten_tomatoes")
+    finally:
+        datasets.logging.set_verbosity_warning()
+    train = rows["train"].shuffle(seed=0).select(range(TRAIN_ROWS))
+    test = rows["test"].shuffle(seed=0).select(range(TEST_ROWS))
+    _, baseline = majority_baseline(list(train["label"]), list(test["label"]))
+    return tuple(test["text"]), tuple(test["label"]), baseline
+
+
+def _body_changes(model: Any) -> list[str]:
+    """Names of the pretrained body's tensors that differ from the checkpoint's (empty when the body is frozen).
+
+    The pooler is left out: roberta-base's checkpoint has none, so every load draws a new one."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # the pooler is new in a bare body: nothing to say here
+    try:
+        pretrained = AutoModel.from_pretrained(CHECKPOINT).state_dict()
+    finally:
+        transformers_logging.set_verbosity_warning()
+    body = model.base_model.state_dict()
+    return [
+        name
+        for name, tensor in pretrained.items()
+        if name in body and not name.startswith("pooler.") and not torch.equal(body[name], tensor)
+    ]
+
+
+def _check_lora(answer: Any) -> str:
+    import torch
+
+    if not hasattr(answer, "adapters_config") or not hasattr(answer, "heads"):
+        raise Feedback(
+            f"store the trained model itself (an AutoAdapterModel), not {type(answer).__name__}: answer = lora_model."
+        )
+    if "lora" not in answer.adapters_config:
+        raise Feedback("the model has no adapter named 'lora': add_adapter('lora', config='lora').")
+    config = answer.adapters_config.get("lora")
+    if type(config).__name__ != "LoRAConfig":
+        raise Feedback(f"the adapter 'lora' is a {type(config).__name__}, not LoRA: pass config='lora'.")
+    if "lora" not in answer.heads:
+        raise Feedback("there is no head named 'lora': add_classification_head('lora', num_labels=2).")
+    if len(answer.get_labels("lora")) != 2:
+        raise Feedback("the head 'lora' should have 2 labels (👎 and 👍), like the lesson's.")
+    lora_b = [p for name, p in answer.named_parameters() if "lora_B" in name and ".lora." in name]
+    if not lora_b or all(torch.count_nonzero(p) == 0 for p in lora_b):
+        raise Feedback(
+            "the adapter has not trained: LoRA starts with its B matrices at zero, and they are still zero. "
+            "Build an AdapterTrainer with the model and call train()."
+        )
+    changed = _body_changes(answer)
+    if changed:
+        raise Feedback(
+            f"{len(changed)} tensors of the pretrained body changed (e.g. {changed[0]}): call "
+            "train_adapter('lora') before training, so that only the adapter and its head learn."
+        )
+    texts, labels, baseline = _held_out()
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
+    adapters_before, head_before = answer.active_adapters, answer.active_head
+    try:
+        answer.set_active_adapters("lora")
+        ids = {name: i for i, name in answer.get_labels_dict().items()}
+        predicted = [ids[name] for name in _predictions(answer, tokenizer, texts)]
+    finally:
+        answer.set_active_adapters(adapters_before)
+        answer.active_head = head_before
+    accuracy = sum(p == gold for p, gold in zip(predicted, labels)) / len(labels)
+    if accuracy <= baseline:
+        raise Feedback(
+            f"held-out accuracy {accuracy:.2f} does not beat the majority class ({baseline:.2f}): train on "
+            "train_set with training_args('lora', 3e-3), one epoch of 30 steps."
+        )
+    trainable = sum(p.numel() for p in answer.parameters() if p.requires_grad)
+    return (
+        f"Held-out accuracy {accuracy:.2f} on {len(labels)} test rows (majority class {baseline:.2f}), with "
+        f"{trainable:,} weights trained."
+    )
+
+
+own_adapter = Exercise(
+    title="train a LoRA adapter",
+    task="LoRA is another kind of adapter: it adds small low-rank matrices next to the attention weights, instead "
+    "of bottleneck layers. Load a fresh AutoAdapterModel from `checkpoint`, delete its 'default' head, add an "
+    "adapter named 'lora' with config='lora' and a 2-label classification head of the same name, call "
+    "train_adapter('lora'), and train it with AdapterTrainer on train_set (with training_args('lora', 3e-3) and "
+    "data_collator). Store the trained model in `answer`. The check tests it on the lesson's 200 test rows: it "
+    "must beat the majority class, and the pretrained body must not have changed.",
+    check=_check_lora,
+    hint="The same steps as the lesson's first adapter, with config='lora' and the name 'lora'; "
+    "AdapterTrainer(model=..., args=training_args('lora', 3e-3), train_dataset=train_set, "
+    "data_collator=data_collator).train(). Training takes as long as the adapter's did.",
+    solution="""
+    from adapters import AdapterTrainer, AutoAdapterModel
+    lora_model = AutoAdapterModel.from_pretrained(checkpoint)
+    lora_model.delete_head("default")
+    lora_model.add_adapter("lora", config="lora")
+    lora_model.add_classification_head("lora", num_labels=2, id2label={0: "👎", 1: "👍"})
+    lora_model.train_adapter("lora")
+    AdapterTrainer(
+        model=lora_model, args=training_args("lora", 3e-3), train_dataset=train_set, data_collator=data_collator
+    ).train()
+    answer = lora_model
+    """,
+    uses=("checkpoint", "train_set", "training_args", "data_collator"),
+)
