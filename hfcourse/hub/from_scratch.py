@@ -86,6 +86,21 @@ def shuffled_rows(rows: torch.Tensor, batch_size: int) -> Iterator[torch.Tensor]
             yield rows[order[start : start + batch_size]]
 
 
+def shuffled_windows(stream: torch.Tensor, length: int, batch_size: int) -> Iterator[torch.Tensor]:
+    """Endless batches of `length`-token windows of a token stream. Each epoch cuts the stream at a fresh seeded
+    offset and shuffles the windows, so that no cut is seen twice: more distinct examples from the same text."""
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    while True:
+        offset = int(torch.randint(length, (1,), generator=generator))
+        usable = (len(stream) - offset) // length * length
+        rows = stream[offset : offset + usable].view(-1, length)
+        order = torch.randperm(len(rows), generator=generator)
+        for start in range(0, len(rows) - batch_size + 1, batch_size):
+            yield rows[order[start : start + batch_size]]
+
+
 def shuffled_examples(examples: Batch, batch_size: int) -> Iterator[Batch]:
     """Endless batches of (source, mask, labels) examples, reshuffled every epoch."""
     import torch

@@ -17,7 +17,7 @@ from hfcourse.hub.from_scratch import (
     FROM_SCRATCH_LICENSE,
     byte_level_bpe,
     on_one_thread,
-    shuffled_rows,
+    shuffled_windows,
     train_model,
 )
 from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from transformers import GPT2LMHeadModel, PreTrainedModel
 
 END_OF_TEXT = "<|endoftext|>"
-GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 96, 4, 1024
-GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 128, 8, 2000, 3e-3
+GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 128, 4, 1024
+GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 128, 8, 3000, 3e-3
+GPT2_DROPOUT = 0.1  # on embeddings, attention and residual branches while training
 GPT2_HELD_OUT_ROWS = 64  # rows of GPT2_CONTEXT tokens of unseen movies' reviews that the perplexity is measured on
 
 
@@ -56,9 +57,9 @@ def build_text_generation(out: Path) -> BuiltModel:
         n_embd=GPT2_WIDTH,
         n_layer=GPT2_LAYERS,
         n_head=4,
-        resid_pdrop=0.0,
-        embd_pdrop=0.0,
-        attn_pdrop=0.0,
+        resid_pdrop=GPT2_DROPOUT,
+        embd_pdrop=GPT2_DROPOUT,
+        attn_pdrop=GPT2_DROPOUT,
         tie_word_embeddings=False,
         bos_token_id=eos,
         eos_token_id=eos,
@@ -67,8 +68,8 @@ def build_text_generation(out: Path) -> BuiltModel:
     model = GPT2LMHeadModel(config)
     stream = _token_stream(backend, texts)
     _bigram_initialisation(model, stream)
-    rows = stream[: len(stream) // GPT2_CONTEXT * GPT2_CONTEXT].view(-1, GPT2_CONTEXT)
-    batches = ({"input_ids": batch, "labels": batch} for batch in shuffled_rows(rows, GPT2_BATCH))
+    windows = shuffled_windows(stream, GPT2_CONTEXT, GPT2_BATCH)
+    batches = ({"input_ids": batch, "labels": batch} for batch in windows)
     train_model(model, batches, GPT2_STEPS, GPT2_LEARNING_RATE)
     round_to_half(model.parameters())  # shipped as float16, widened back exactly by the build
     held_out = _token_stream(backend, [s.text for s in corpus.reviews("validation")])[
