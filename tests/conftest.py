@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hfcourse.exercises import Exercise
+
+KERNEL_TIMEOUT_S = 120
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,3 +57,29 @@ def feedback(exercise: Exercise, answer: object) -> str:
     passed, message = exercise.evaluate(answer)
     assert not passed, f"{exercise.title}: accepted a wrong answer {answer!r}"
     return message
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[Any]:
+    """A real Jupyter kernel (ipykernel, as JupyterLab and nbval start it) in the repo folder; its client."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(REPO), startup_timeout=KERNEL_TIMEOUT_S)
+    try:
+        yield client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def execute(client: Any, code: str) -> list[dict[str, Any]]:
+    """Run `code` in the kernel; every message it published while running, in order (outputs, widget comms)."""
+    request = client.execute(code)
+    messages = []
+    while True:
+        message = client.get_iopub_msg(timeout=KERNEL_TIMEOUT_S)
+        if message["parent_header"].get("msg_id") != request:
+            continue
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            return messages
+        messages.append(message)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hfcourse._files import atomic_write
+from hfcourse.progress import WIDGET_VIEW_MIMETYPE
 
 KEPT_CELL_METADATA = ("tags",)
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -17,7 +18,8 @@ def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
     """The notebook with volatile metadata removed; outputs and cell ids are kept.
 
     What is removed changes from run to run without changing the lesson: execution timings, widget state,
-    kernel versions.
+    kernel versions, and the outputs that only showed a widget (progress bars), which cannot be drawn again
+    without the kernel that made them.
     """
     result = dict(notebook)
     result["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
@@ -27,9 +29,16 @@ def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
         cell["metadata"] = {
             key: cell["metadata"][key] for key in KEPT_CELL_METADATA if key in cell.get("metadata", {})
         }
+        if "outputs" in cell:
+            cell["outputs"] = [output for output in cell["outputs"] if not only_a_widget(output)]
         cells.append(cell)
     result["cells"] = cells
     return result
+
+
+def only_a_widget(output: dict[str, Any]) -> bool:
+    """True for a display output that holds a widget view and nothing else (a progress bar)."""
+    return output.get("output_type") == "display_data" and set(output.get("data", {})) == {WIDGET_VIEW_MIMETYPE}
 
 
 def serialise(notebook: dict[str, Any]) -> str:
