@@ -15,13 +15,15 @@ from enum import StrEnum
 from pathlib import Path
 
 from hfcourse.paths import course_hub_home, manifest_path
+from hfcourse.progress import in_jupyter_kernel
 
 MODE_ENV = "HFCOURSE_MODE"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PROBE_TIMEOUT_S = 3.0
 
-# Stable output in every mode: no progress bars, no telemetry. Warnings stay at the libraries' own default level
-# ("warning"), set here so that every machine shows the same: several lessons are about what a warning says.
+# Stable output in every mode: no progress bars (but see `download_bars`), no telemetry. Warnings stay at the
+# libraries' own default level ("warning"), set here so that every machine shows the same: several lessons are
+# about what a warning says.
 LESSON_ENV = {
     "TRANSFORMERS_VERBOSITY": "warning",
     "DATASETS_VERBOSITY": "warning",
@@ -79,7 +81,7 @@ def setup(mode: str | Mode | None = None, endpoint: str | None = None, *, announ
             "Mirror mode needs the mirror's address: setup('mirror', endpoint='https://hf-mirror.com') "
             "or set HF_ENDPOINT before starting Jupyter."
         )
-    wanted = environment_for(chosen, endpoint)
+    wanted = environment_for(chosen, endpoint, download_bars=in_jupyter_kernel())
     _refuse_if_configured_too_late(wanted)
     os.environ.update(wanted)
     os.environ[MODE_ENV] = chosen.value
@@ -88,8 +90,12 @@ def setup(mode: str | Mode | None = None, endpoint: str | None = None, *, announ
     return chosen
 
 
-def environment_for(mode: Mode, endpoint: str = DEFAULT_ENDPOINT) -> dict[str, str]:
-    """The environment variables that put the Hugging Face libraries into `mode`."""
+def environment_for(mode: Mode, endpoint: str = DEFAULT_ENDPOINT, *, download_bars: bool = False) -> dict[str, str]:
+    """The environment variables that put the Hugging Face libraries into `mode`.
+
+    `download_bars` shows huggingface_hub's progress bars while it downloads (online and mirror modes; setup()
+    asks for them in a Jupyter kernel, where they are widgets): a download can take minutes.
+    """
     env = dict(LESSON_ENV)
     if mode is Mode.OFFLINE:
         home = _built_course_hub()
@@ -103,6 +109,8 @@ def environment_for(mode: Mode, endpoint: str = DEFAULT_ENDPOINT) -> dict[str, s
     else:
         env.update({flag: "0" for flag in OFFLINE_FLAGS})
         env["HF_ENDPOINT"] = endpoint
+        if download_bars:
+            env["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"
     return env
 
 

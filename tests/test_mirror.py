@@ -45,8 +45,10 @@ def test_a_fresh_client_downloads_the_course_hub_bytes_through_the_mirror(
     home = tmp_path / "empty-home"
     course_repo = mirror.course_snapshot(REPO_ID).parents[1]
     before = sorted(str(p) for p in course_repo.rglob("*"))
-    done = child(DOWNLOAD.format(repo=REPO_ID), env=served.client_env(home))
+    with served.download_progress(REPO_ID, home) as bar:  # lesson 8's bar, which watches the cache fill
+        done = child(DOWNLOAD.format(repo=REPO_ID), env=served.client_env(home))
     assert done.returncode == 0, done.stderr
+    assert bar.count == bar.total == sum(p.stat().st_size for p in mirror.course_snapshot(REPO_ID).iterdir())
     seen = json.loads(done.stdout)
     assert seen["endpoint"] == served.url and seen["offline"] is False
     snapshot = mirror.course_snapshot(REPO_ID)
@@ -97,6 +99,8 @@ def test_errors_say_what_to_do(offline_hub: Path, monkeypatch: pytest.MonkeyPatc
         mirror.Mirror(["nobody/nothing"])
     with pytest.raises(mirror.MirrorError, match="full id"):
         mirror.Mirror(["gpt2"])
+    with pytest.raises(mirror.MirrorError, match="not served by this mirror"):
+        mirror.Mirror([REPO_ID]).download_progress("google-t5/t5-base", tmp_path)
     busy = mirror.free_port()
     import socket
 

@@ -7,10 +7,11 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import run_python
+from tests.conftest import execute, run_python
 
 
 @pytest.fixture()
@@ -137,3 +138,32 @@ def test_a_child_process_inherits_the_chosen_mode_without_probing(built_hub: Pat
     banner, mode = result.stdout.strip().splitlines()
     assert banner.startswith("hfcourse: offline mode (chosen by HFCOURSE_MODE)"), "the child did not probe"
     assert mode == "offline"
+
+
+def test_downloads_show_a_bar_in_a_kernel_online_and_never_offline(built_hub: Path) -> None:
+    from hfcourse.modes import Mode, environment_for
+
+    bars = "HF_HUB_DISABLE_PROGRESS_BARS"
+    assert environment_for(Mode.ONLINE)[bars] == "1"  # a script: its output stays plain
+    assert environment_for(Mode.ONLINE, download_bars=True)[bars] == "0"
+    assert environment_for(Mode.MIRROR, "https://hf-mirror.com", download_bars=True)[bars] == "0"
+    result = run_python(
+        "import hfcourse; hfcourse.setup('offline', announce=False)\n"
+        "from hfcourse.modes import Mode, environment_for\n"
+        "print(environment_for(Mode.OFFLINE, download_bars=True)['HF_HUB_DISABLE_PROGRESS_BARS'])",
+        {"HFCOURSE_HUB": str(built_hub)},
+    )
+    assert result.stdout.strip() == "1", result.stderr  # offline, nothing is downloaded: no bars, stored outputs
+
+
+def test_setup_in_a_kernel_asks_for_download_bars_online(kernel: Any) -> None:
+    messages = execute(
+        kernel,
+        "import os, hfcourse\n"
+        "hfcourse.setup('online', announce=False)\n"
+        "print(os.environ['HF_HUB_DISABLE_PROGRESS_BARS'])",
+    )
+    printed = [
+        m["content"]["text"] for m in messages if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
+    ]
+    assert printed == ["0\n"], messages

@@ -24,6 +24,7 @@ from hfcourse._files import atomic_write, sha256_file
 from hfcourse.hfcache.layout import is_lfs, lfs_pointer, repo_folder_name
 from hfcourse.modes import QUIET_ENV
 from hfcourse.paths import course_hub_home
+from hfcourse.progress import ProgressBar, folder_progress
 
 OLAH_ENV = "HFCOURSE_OLAH"  # path of an olah-cli executable, to use one installed elsewhere
 HOST = "127.0.0.1"
@@ -285,6 +286,18 @@ class Mirror:
     def client_env(self, hf_home: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment of a child process that downloads through this mirror into `hf_home`."""
         return client_env(self.url, hf_home, base)
+
+    def download_progress(self, repo_id: str, hf_home: Path) -> contextlib.AbstractContextManager[ProgressBar]:
+        """A bar in JupyterLab that fills as `repo_id`'s files arrive in the cache at `hf_home` (a child process
+        downloads them; this one watches the folder).
+
+        Introduced in lesson 8.
+        """
+        if repo_id not in self.snapshots:
+            raise MirrorError(f"{repo_id} is not served by this mirror (it serves {', '.join(self.repos)}).")
+        total = sum(file.stat().st_size for file in self.snapshots[repo_id].rglob("*") if file.is_file())
+        blobs = Path(hf_home) / "hub" / repo_folder_name(repo_id) / "blobs"
+        return folder_progress(blobs, total, f"{repo_id} through the mirror")
 
     def __enter__(self) -> Mirror:
         return self.start()
