@@ -15,11 +15,14 @@ OTHER_CPU_COPY := build/other-cpu
 # What lessons and benchmarks measure goes to one results file, from which `make readme` renders the README's numbers.
 MEASURING := HFCOURSE_RESULTS=$(CURDIR)/benchmarks/results.json HFCOURSE_MODE=offline
 RESULTS := $(MEASURING) $(BIN)/python -m hfcourse.dev.results
+# JupyterLab refuses to run as root without --allow-root; root is usual in a container and on CI.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme
 
 lab: hub  ## set up, then open JupyterLab on the lessons
-	$(BIN)/jupyter lab notebooks/
+	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root (as in a container): JupyterLab starts with --allow-root"; fi
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 test: lint hub  ## set up, the style gate, the unit tests, every notebook under nbval twice (this CPU, another), offline
 	$(PYTEST_OFFLINE) tests
@@ -55,6 +58,8 @@ $(STAMP): requirements/pins.txt requirements/constraints.txt requirements/assets
 	$(VENV)/olah/bin/python -m pip install --quiet --no-deps -r requirements/mirror.txt
 	# matplotlib builds its font cache on first import and says so on stderr: do it here, not in a lesson
 	$(BIN)/python -c "import matplotlib.font_manager"
+	# JupyterLab settings for the course: no news pop-up; lessons that open unmodified (hfcourse/lab.py)
+	$(BIN)/hfcourse lab-settings
 	touch $(STAMP)
 
 notebooks: hub  ## re-execute every lesson offline, store its outputs (what nbval compares) and record its numbers

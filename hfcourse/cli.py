@@ -1,4 +1,5 @@
-"""The `hfcourse` command: build and inspect the offline course hub; import, verify and draw a hub cache."""
+"""The `hfcourse` command: build and inspect the offline course hub; import, verify and draw a hub cache;
+install the course's JupyterLab settings."""
 
 from __future__ import annotations
 
@@ -36,10 +37,23 @@ def main(argv: list[str] | None = None) -> int:
     for sub in (build, list_):
         sub.add_argument("--home", type=Path, default=None, help=f"the hub's folder (default: {course_hub_home()})")
     _add_cache_commands(commands)
+    lab_settings = commands.add_parser(
+        "lab-settings",
+        help="write the course's JupyterLab settings into this environment (make install runs it)",
+        description="No news pop-up, and lessons that open unmodified: a JupyterLab settings override and a "
+        "Jupyter server setting, written under this Python's prefix so that `jupyter lab` from it uses them.",
+    )
+    lab_settings.add_argument("--prefix", type=Path, default=None, help=f"where to write them (default: {sys.prefix})")
     args = parser.parse_args(argv)
 
     if args.command == "cache":
         return run_cache_command(args)
+    if args.command == "lab-settings":
+        from hfcourse.lab import install_settings
+
+        for path in install_settings(args.prefix):
+            print(f"wrote {path}")
+        return 0
     if args.action == "train":
         from hfcourse.hub.shipped import ShippedWeightsError
         from hfcourse.hub.train import train_stand_ins
