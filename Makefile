@@ -15,14 +15,17 @@ OTHER_CPU_COPY := build/other-cpu
 # What lessons and benchmarks measure goes to one results file, from which `make readme` renders the README's numbers.
 MEASURING := HFCOURSE_RESULTS=$(CURDIR)/benchmarks/results.json HFCOURSE_MODE=offline
 RESULTS := $(MEASURING) $(BIN)/python -m hfcourse.dev.results
+# `make lab`: the folder it opens, and options passed on to `jupyter lab` (the browser test sets both).
+LESSONS ?= notebooks
+LAB_OPTIONS ?=
 # JupyterLab refuses to run as root without --allow-root; root is usual in a container and on CI.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme
+.PHONY: lab test test-browser test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root (as in a container): JupyterLab starts with --allow-root"; fi
-	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_OPTIONS) $(LESSONS)/
 
 test: lint hub  ## set up, the style gate, the unit tests, every notebook under nbval twice (this CPU, another), offline
 	$(PYTEST_OFFLINE) tests
@@ -38,6 +41,9 @@ nbval: hub  ## every notebook under strict nbval, offline, on one thread
 nbval-other-cpu: hub  ## the same, as on another CPU, on a copy of the notebooks (the two runs write their own files)
 	rm -rf $(OTHER_CPU_COPY) && mkdir -p $(OTHER_CPU_COPY) && cp -R notebooks $(OTHER_CPU_COPY)/
 	$(OTHER_CPU) OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) $(OTHER_CPU_COPY)/notebooks
+
+test-browser: hub  ## every lesson run from JupyterLab's menus in headless Chromium, as a learner would (needs chromium)
+	HFCOURSE_MODE=offline $(BIN)/python -m hfcourse.dev.browser
 
 test-no-network: $(STAMP)  ## `make test` in a network namespace with only loopback up (needs unshare; installs nothing)
 	unshare -rn sh -c 'ip link set lo up && $(MAKE) test'
