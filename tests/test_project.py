@@ -41,7 +41,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "--nbval" in makefile and "HFCOURSE_MODE=offline" in makefile
 
 
-def test_the_browser_test_sets_up_like_the_others() -> None:
+def test_ci_runs_the_browser_test_after_make_test_and_it_sets_up_like_the_others() -> None:
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert ci.index("make test-browser") == ci.index("make test") + 1
     assert re.search(r"^test-browser: hub\b", (REPO / "Makefile").read_text(), re.M)
 
 

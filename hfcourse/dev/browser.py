@@ -26,13 +26,23 @@ from hfcourse.dev.lab_server import REPO, LabError, LabServer, running_lab
 from hfcourse.dev.lesson_checks import CELLS_JS, PageCell, StoredLesson, check_cells
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 CHROMIUM_ENV = "HFCOURSE_CHROMIUM"
 CHROMIUM = "chromium"
 LESSON_TIMEOUT_S = 360.0
 POLL_S = 0.5
 UI_TIMEOUT_MS = 60_000
+SCREENSHOT_WAIT_MS = 10_000
+# Resolves once an element shows its text or an image, and two more frames are drawn (at most about 2 s).
+DRAWN_JS = """el => new Promise(resolve => {
+  const drawn = () => el.getBoundingClientRect().height > 0
+    && (el.innerText.trim() !== '' || el.querySelector('img, canvas, svg') !== null);
+  const wait = frames => drawn() || frames === 0
+    ? requestAnimationFrame(() => requestAnimationFrame(resolve))
+    : requestAnimationFrame(() => wait(frames - 1));
+  wait(120);
+})"""
 STARTED = time.monotonic()
 STATUS_JS = """() => {
   const indicator = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
@@ -277,12 +287,19 @@ def check_kernel(page: Page) -> list[str]:
 def screenshots(page: Page, lesson: StoredLesson, cells: list[PageCell], out: Path) -> list[Path]:
     """The lesson's top, and its last output, as a learner sees them."""
     cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-    cell.first.scroll_into_view_if_needed()
+    _scroll_to(cell.first)
     shots = [_screenshot(page, out / f"{lesson.number}_top.png")]
     last = max((index for index, found in enumerate(cells) if found["text"].strip() or found["images"]), default=0)
-    cell.nth(last).locator(".jp-OutputArea").last.scroll_into_view_if_needed()
+    _scroll_to(cell.nth(last).locator(".jp-OutputArea").last)
     shots.append(_screenshot(page, out / f"{lesson.number}_last_output.png"))
     return shots
+
+
+def _scroll_to(element: Locator) -> None:
+    """Scroll an element into view and wait until the page has drawn it: a cell scrolled into view is laid out
+    again (content-visibility) a frame or two later, and a screenshot taken at once shows an empty page."""
+    element.scroll_into_view_if_needed()
+    element.evaluate(DRAWN_JS, timeout=SCREENSHOT_WAIT_MS)
 
 
 def close_notebook(page: Page) -> None:

@@ -31,7 +31,7 @@ CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Noteboo
     images: [...cell.querySelectorAll('.jp-OutputArea-output img')].filter(i => i.complete && i.naturalWidth > 0)
       .length,
     bars: bars.map(b => [...(b.closest('.widget-hbox') || b).querySelectorAll('.widget-label')]
-      .map(label => label.textContent).join(' ')),
+      .map(label => label.textContent.trim()).filter(Boolean).join(' ')),
   };
 })"""
 
