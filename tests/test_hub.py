@@ -64,33 +64,26 @@ def test_every_stand_in_is_honestly_described(manifest: dict) -> None:
 
 # The quality each trained stand-in must reach, as its held-out score in the shipped manifest states it (the
 # training command measures it): a pattern that reads the number, and the bound it must meet.
-QUALITY_TARGETS = {
-    "sentiment": (r"held-out accuracy ([\d.]+)", ">=", 0.82),
-    "question_answering": (r"held-out exact match ([\d.]+)", ">=", 0.6),
-    "ner": (r"held-out entity F1 ([\d.]+)", ">=", 0.85),
-    "roberta_mlm": (r"held-out top-1 accuracy ([\d.]+)", ">=", 0.2),
-    "zero_shot": (r"held-out accuracy ([\d.]+)", ">=", 0.85),
-}
-ROBERTA_TOP5_TARGET = 0.4
+# (stand-in, its score's number, bound, target): the quality each trained stand-in must reach on held-out text.
+QUALITY_TARGETS = [
+    ("sentiment", r"held-out accuracy ([\d.]+)", ">=", 0.82),
+    ("question_answering", r"held-out exact match ([\d.]+)", ">=", 0.6),
+    ("ner", r"held-out entity F1 ([\d.]+)", ">=", 0.85),
+    ("roberta_mlm", r"held-out top-1 accuracy ([\d.]+)", ">=", 0.2),
+    ("roberta_mlm", r"top-5 ([\d.]+)", ">=", 0.4),
+    ("zero_shot", r"held-out accuracy ([\d.]+)", ">=", 0.85),
+]
 
 
-@pytest.mark.parametrize("name", sorted(QUALITY_TARGETS))
-def test_the_stand_in_reaches_its_quality_target(name: str) -> None:
+@pytest.mark.parametrize(("name", "pattern", "bound", "target"), QUALITY_TARGETS)
+def test_the_stand_in_reaches_its_quality_target(name: str, pattern: str, bound: str, target: float) -> None:
     import re
 
-    pattern, bound, target = QUALITY_TARGETS[name]
     score = read_manifest()["stand_ins"][name]["facts"]["score"]
     found = re.search(pattern, score)
     assert found, f"{name}: no number matching {pattern!r} in its score {score!r}"
     value = float(found.group(1))
     assert value >= target if bound == ">=" else value <= target, f"{name}: {score} (target {bound} {target})"
-
-
-def test_the_fill_mask_stand_in_ranks_the_masked_word_in_its_top_five_often_enough() -> None:
-    import re
-
-    score = read_manifest()["stand_ins"]["roberta_mlm"]["facts"]["score"]
-    assert float(re.findall(r"top-5 ([\d.]+)", score)[0]) >= ROBERTA_TOP5_TARGET, score
 
 
 def test_sentiment_stand_in_beats_the_majority_class(manifest: dict) -> None:

@@ -91,8 +91,7 @@ def build_sentiment(out: Path) -> BuiltModel:
         "written for the course (not SST-2)",
         MINILM_LICENSE + "; head and fine-tuning made here",
         f"held-out accuracy {correct / len(held_out):.3f} ({correct} right) on {len(held_out)} Rotten Tomatoes "
-        "snippets of other movies "
-        f"(majority class {majority:.2f})",
+        f"snippets of other movies (majority class {majority:.2f})",
     )
 
 
