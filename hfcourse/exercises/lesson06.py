@@ -96,7 +96,7 @@ warmup_schedule = Exercise(
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
     scheduler = get_scheduler("linear", optimizer, num_warmup_steps=10, num_training_steps=100)
     answer = []
-    for __ in range(100):
+    for _ in range(100):
         answer.append(scheduler.get_last_lr()[0])
         optimizer.step()
         scheduler.step()
