@@ -1,9 +1,8 @@
-"""The language hfcourse prints in: English, or Simplified Chinese from the gettext catalog in hfcourse/locale/.
+"""The language hfcourse prints in: English, or Simplified Chinese from the gettext catalog in hfcourse/locale/."""
 
-Lessons choose it with `hfcourse.setup(lang=...)`; the `hfcourse` command follows the locale variables (LANGUAGE,
-LC_ALL, LC_MESSAGES, LANG); anything else prints English. Messages are written as str.format templates with named
-fields, `_("{count} blobs").format(count=n)`, so that a translation can put the fields in another order.
-"""
+# Lessons choose it with `hfcourse.setup(lang=...)`; the `hfcourse` command follows the locale variables (LANGUAGE,
+# LC_ALL, LC_MESSAGES, LANG); anything else prints English. Messages are str.format templates with named fields,
+# `_("{count} blobs").format(count=n)`, so that a translation can put the fields in another order.
 
 from __future__ import annotations
 
@@ -71,9 +70,9 @@ def language(lang: str) -> Iterator[str]:
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """The language the locale variables ask for, read as gettext does (the first one set wins; LANGUAGE may list
-    several, separated by ':'); English when they name none of LANGUAGES."""
+    """The language the locale variables ask for, read in gettext's order; English when they name none of ours."""
     environ = os.environ if environ is None else environ
+    # The first variable that is set wins; LANGUAGE may list several languages, separated by ':'.
     value = next((environ[name] for name in _LOCALE_VARIABLES if environ.get(name)), "")
     for entry in value.split(":"):
         code = entry.split(".")[0].split("@")[0]  # zh_CN.UTF-8, sr_RS@latin
@@ -99,8 +98,9 @@ def N_(message: str) -> str:
 
 
 class LazyText(str):
-    """A module-level text, translated when it is shown: its str value is the English text, `str()` gives it in the
-    current language (and so do print() and f-strings)."""
+    """A module-level text whose str value is the English text and whose `str()` is the current language's."""
+
+    # print(), f-strings and str() translate it; str's own methods (len, `in`, ==) see the English text.
 
     msgid: str
     fields: dict[str, Any]

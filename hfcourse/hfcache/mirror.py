@@ -323,7 +323,7 @@ class Mirror:
             )
         total = sum(file.stat().st_size for file in self.snapshots[repo_id].rglob("*") if file.is_file())
         blobs = Path(hf_home) / "hub" / repo_folder_name(repo_id) / "blobs"
-        return folder_progress(blobs, total, f"{repo_id} through the mirror")
+        return folder_progress(blobs, total, _("{repo_id} through the mirror").format(repo_id=repo_id))
 
     def __enter__(self) -> Mirror:
         return self.start()
