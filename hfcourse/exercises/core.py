@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any
 
-from hfcourse.i18n import _
+from hfcourse.i18n import ENGLISH, _, current_language
 
 Check = Callable[[Any], str | None]
 """Returns None (or a remark to print after "Correct!") when the answer is right; raises Feedback otherwise.
@@ -39,7 +39,7 @@ class Exercise:
         return f"{type(self).__name__}(title={self.title!r})"
 
     def show(self) -> None:
-        task = textwrap.fill(str(self.task), 100, break_on_hyphens=False)
+        task = _fill(str(self.task), break_on_hyphens=False)
         print(_("Exercise: {title}").format(title=self.title) + "\n" + task)
 
     def evaluate(self, answer: Any) -> tuple[bool, str]:
@@ -66,6 +66,15 @@ class Exercise:
         print(self.solution_code)
 
 
+def _fill(text: str, **options: Any) -> str:
+    """`text` wrapped at 100 columns; in another language than English, only indented: textwrap breaks lines at
+    spaces, and Chinese has none between its words (JupyterLab wraps the long lines)."""
+    if current_language() == ENGLISH:
+        return textwrap.fill(text, 100, **options)
+    indent = options.get("initial_indent", "")
+    return indent + text
+
+
 @dataclass(frozen=True)
 class Choice:
     """One answer to a concept question, with why it is right or wrong: a wrong answer teaches something too."""
@@ -88,7 +97,7 @@ class MultipleChoice(Exercise):
     def show(self) -> None:
         super().show()
         for letter, choice in self.choices.items():
-            print(textwrap.fill(str(choice.text), 100, initial_indent=f"  {letter}) ", subsequent_indent="     "))
+            print(_fill(str(choice.text), initial_indent=f"  {letter}) ", subsequent_indent="     "))
         print(
             _("Store the letter of your choice in `answer`, e.g. answer = {letter}.").format(
                 letter=repr(next(iter(self.choices)))
