@@ -15,13 +15,18 @@ OTHER_CPU_COPY := build/other-cpu
 # What lessons and benchmarks measure goes to one results file, from which `make readme` renders the README's numbers.
 MEASURING := HFCOURSE_RESULTS=$(CURDIR)/benchmarks/results.json HFCOURSE_MODE=offline
 RESULTS := $(MEASURING) $(BIN)/python -m hfcourse.dev.results
+# What hfcourse prints, in other languages: Babel's extraction (its mapping is in pyproject.toml) and the catalogs.
+# tests/test_messages.py extracts with the same options and fails when the committed template is stale.
+LOCALE := hfcourse/locale
+PYBABEL_EXTRACT := extract -F pyproject.toml -o $(LOCALE)/hfcourse.pot --project=hfcourse --version=0.1.0 \
+	--copyright-holder="the hfcourse authors" --add-location=file --no-wrap --sort-output hfcourse
 # `make lab`: the folder it opens, and options passed on to `jupyter lab` (the browser test sets both).
 LESSONS ?= notebooks
 LAB_OPTIONS ?=
 # JupyterLab refuses to run as root without --allow-root; root is usual in a container and on CI.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-browser test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme
+.PHONY: lab test test-browser test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme messages
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root (as in a container): JupyterLab starts with --allow-root"; fi
@@ -85,6 +90,11 @@ measure: hub  ## maintainers: re-measure everything the README reports (about 25
 
 readme: $(STAMP)  ## render the README's measured numbers from benchmarks/results.json and the shipped weights
 	$(BIN)/python -m hfcourse.dev.results render
+
+messages: $(STAMP)  ## after changing a message: extract the template, update the catalogs, compile them (commit all three)
+	$(BIN)/pybabel $(PYBABEL_EXTRACT)
+	$(BIN)/pybabel update -i $(LOCALE)/hfcourse.pot -d $(LOCALE) -D hfcourse --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D hfcourse --statistics
 
 clean-notebooks: $(STAMP)  ## strip volatile metadata from the notebooks (run after executing them)
 	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb

@@ -9,10 +9,17 @@ import textwrap
 from pathlib import Path
 
 from hfcourse.hfcache.layout import REPO_TYPES
+from hfcourse.i18n import _, language, language_from_environment
 from hfcourse.paths import course_hub_home
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; it speaks the language the locale variables ask for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    with language(language_from_environment()):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="hfcourse", description="Tools for the hfcourse notebooks.")
     commands = parser.add_subparsers(dest="command", required=True)
     hub = commands.add_parser("hub", help="the offline course hub").add_subparsers(dest="action", required=True)
@@ -52,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         from hfcourse.lab import install_settings
 
         for path in install_settings(args.prefix):
-            print(f"wrote {path}")
+            print(_("wrote {path}").format(path=path))
         return 0
     if args.action == "train":
         from hfcourse.hub.shipped import ShippedWeightsError
@@ -61,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             train_stand_ins(args.only, log=lambda line: print(line, flush=True), reship=args.reship)
         except ShippedWeightsError as error:
-            print(f"hfcourse hub train: error: {error}", file=sys.stderr)
+            print(_("hfcourse hub train: error: {error}").format(error=error), file=sys.stderr)
             return 2
     elif args.action == "build":
         from hfcourse.hub.build import build_hub
@@ -135,15 +142,21 @@ def run_cache_command(args: argparse.Namespace) -> int:
         else:
             report = inspect.check(cache_dir, args.repo, args.repo_type)
             if not report.problems:
-                print(f"OK: {report.repos} repos, {report.blobs} blobs verified")
+                print(_("OK: {repos} repos, {blobs} blobs verified").format(repos=report.repos, blobs=report.blobs))
                 return 0
+            # One form for every count, as before (English says "1 problems"; a plural form would change it).
             print(
-                f"{len(report.problems)} problems in {cache_dir} ({report.repos} repos, {report.blobs} blobs checked):"
+                _("{count} problems in {cache_dir} ({repos} repos, {blobs} blobs checked):").format(
+                    count=len(report.problems), cache_dir=cache_dir, repos=report.repos, blobs=report.blobs
+                )
             )
             print("\n".join(f"{number}. {problem}" for number, problem in enumerate(report.problems, 1)))
             return 1
     except (CacheError, OSError) as error:
-        print(f"hfcourse cache {args.action}: error: {' '.join(str(error).split())}", file=sys.stderr)
+        message = " ".join(str(error).split())
+        print(
+            _("hfcourse cache {action}: error: {message}").format(action=args.action, message=message), file=sys.stderr
+        )
         return 2
     return 0
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from hfcourse.i18n import _, ngettext
+
 
 def rounded(value: Any, digits: int = 3) -> Any:
     """`value` with every float (also inside lists, dicts, tuples and numpy/torch scalars) rounded.
@@ -57,11 +59,16 @@ def expect_error(*expected: type[BaseException]) -> Iterator[None]:
         yield
     except expected as error:
         lines = readable_error_lines(str(error))
-        print(f"{type(error).__name__} (as expected): {lines[0] if lines else ''}")
+        first = lines[0] if lines else ""
+        print(_("{error} (as expected): {message}").format(error=type(error).__name__, message=first))
         for line in lines[1:]:
             print(f"    {line}")
     else:
-        raise AssertionError(f"expected {', '.join(e.__name__ for e in expected)}, but the code ran without error")
+        raise AssertionError(
+            _("expected {errors}, but the code ran without error").format(
+                errors=", ".join(error.__name__ for error in expected)
+            )
+        )
 
 
 def readable_error_lines(message: str, limit: int = ERROR_LINES_SHOWN) -> list[str]:
@@ -69,7 +76,11 @@ def readable_error_lines(message: str, limit: int = ERROR_LINES_SHOWN) -> list[s
     of them (the last one then says how many were left out)."""
     lines = [_short_paths(line.strip()) for line in message.splitlines() if line.strip()]
     if len(lines) > limit:
-        lines = [*lines[: limit - 1], f"... ({len(lines) - limit + 1} more lines)"]
+        left_out = len(lines) - limit + 1
+        lines = [
+            *lines[: limit - 1],
+            ngettext("... ({count} more line)", "... ({count} more lines)", left_out).format(count=left_out),
+        ]
     return lines
 
 

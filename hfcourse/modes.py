@@ -14,6 +14,7 @@ import urllib.request
 from enum import StrEnum
 from pathlib import Path
 
+from hfcourse.i18n import N_, _, set_language
 from hfcourse.paths import course_hub_home, manifest_path
 from hfcourse.progress import in_jupyter_kernel
 
@@ -56,37 +57,45 @@ class SetupError(RuntimeError):
     """setup() cannot do what was asked; the message says what to do instead."""
 
 
-def setup(mode: str | Mode | None = None, endpoint: str | None = None, *, announce: bool = True) -> Mode:
+def setup(
+    mode: str | Mode | None = None, endpoint: str | None = None, *, announce: bool = True, lang: str = "en"
+) -> Mode:
     """Configure the Hugging Face libraries for this process (and the processes it starts); print how.
 
     `mode` (or `$HFCOURSE_MODE`) is "online", "mirror" or "offline"; left out, the endpoint
     is probed for at most 3 s and the course hub is used if it does not answer. The choice is exported
     as `$HFCOURSE_MODE`, so a script started from a lesson uses the same mode without probing again.
+    `lang` is the language hfcourse prints in from now on: "en" or "zh-CN" (whatever the learner's locale).
 
     Introduced in lesson 1.
     """
+    set_language(lang)
     requested = _requested_mode(mode)
     endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
     if requested is None:
         if _reachable(endpoint, PROBE_TIMEOUT_S):
             chosen = Mode.ONLINE if endpoint == DEFAULT_ENDPOINT else Mode.MIRROR
-            reason = f"{endpoint} answered"
+            reason = _("{endpoint} answered").format(endpoint=endpoint)
         else:
             chosen = Mode.OFFLINE
-            reason = f"{endpoint} did not answer within {PROBE_TIMEOUT_S:g} s"
+            reason = _("{endpoint} did not answer within {seconds:g} s").format(
+                endpoint=endpoint, seconds=PROBE_TIMEOUT_S
+            )
     else:
-        chosen, reason = requested, f"chosen by {'setup()' if mode else MODE_ENV}"
+        chosen, reason = requested, _("chosen by {chooser}").format(chooser="setup()" if mode else MODE_ENV)
     if chosen is Mode.MIRROR and endpoint == DEFAULT_ENDPOINT:
         raise SetupError(
-            "Mirror mode needs the mirror's address: setup('mirror', endpoint='https://hf-mirror.com') "
-            "or set HF_ENDPOINT before starting Jupyter."
+            _(
+                "Mirror mode needs the mirror's address: setup('mirror', endpoint='https://hf-mirror.com') "
+                "or set HF_ENDPOINT before starting Jupyter."
+            )
         )
     wanted = environment_for(chosen, endpoint, download_bars=in_jupyter_kernel())
     _refuse_if_configured_too_late(wanted)
     os.environ.update(wanted)
     os.environ[MODE_ENV] = chosen.value
     if announce:
-        print(f"hfcourse: {chosen} mode ({reason}): {_describe(chosen, endpoint)}")
+        print(_(_MODE_LINES[chosen]).format(reason=reason, description=_describe(chosen, endpoint)))
     return chosen
 
 
@@ -123,15 +132,21 @@ def _requested_mode(mode: str | Mode | None) -> Mode | None:
         return Mode(raw)
     except ValueError:
         choices = ", ".join(m.value for m in Mode)
-        raise SetupError(f"Unknown mode {raw!r}: use one of {choices}, or leave {MODE_ENV} unset to probe.") from None
+        raise SetupError(
+            _("Unknown mode {mode}: use one of {choices}, or leave {variable} unset to probe.").format(
+                mode=repr(raw), choices=choices, variable=MODE_ENV
+            )
+        ) from None
 
 
 def _built_course_hub() -> Path:
     home = course_hub_home()
     if not manifest_path(home).is_file():
         raise SetupError(
-            f"The offline course hub is not built at {home}. Build it with `hfcourse hub build` "
-            "(or `make lab`), then run this cell again."
+            _(
+                "The offline course hub is not built at {home}. Build it with `hfcourse hub build` "
+                "(or `make lab`), then run this cell again."
+            ).format(home=home)
         )
     return home
 
@@ -167,22 +182,31 @@ def _refuse_if_configured_too_late(wanted: dict[str, str]) -> None:
         "HF_HUB_CACHE": str(Path(constants.HF_HUB_CACHE).resolve()) if "HF_HUB_CACHE" in wanted else None,
     }
     differing = [
-        f"{name}={now[name]} (wanted {wanted[name]})"
+        _("{name}={value} (wanted {wanted})").format(name=name, value=now[name], wanted=wanted[name])
         for name in now
         if name in wanted and now[name] is not None and now[name] != wanted[name]
     ]
     if differing:
         raise SetupError(
-            "huggingface_hub was imported before hfcourse.setup() and read its settings then: "
-            + ", ".join(differing)
-            + ". Restart the kernel (Kernel > Restart) and run hfcourse.setup() first, before any "
-            "transformers, datasets, evaluate or huggingface_hub import."
+            _(
+                "huggingface_hub was imported before hfcourse.setup() and read its settings then: {settings}. "
+                "Restart the kernel (Kernel > Restart) and run hfcourse.setup() first, before any "
+                "transformers, datasets, evaluate or huggingface_hub import."
+            ).format(settings=", ".join(differing))
         )
+
+
+# The setup line, one per mode (so that a translation can say each its own way).
+_MODE_LINES = {
+    Mode.ONLINE: N_("hfcourse: online mode ({reason}): {description}"),
+    Mode.MIRROR: N_("hfcourse: mirror mode ({reason}): {description}"),
+    Mode.OFFLINE: N_("hfcourse: offline mode ({reason}): {description}"),
+}
 
 
 def _describe(mode: Mode, endpoint: str) -> str:
     if mode is Mode.OFFLINE:
-        return "the course hub, stand-ins under the real repo ids (see `hfcourse hub list`)"
+        return _("the course hub, stand-ins under the real repo ids (see `hfcourse hub list`)")
     if mode is Mode.MIRROR:
-        return f"the Hub's real checkpoints through {endpoint}"
-    return f"the real checkpoints from {endpoint}"
+        return _("the Hub's real checkpoints through {endpoint}").format(endpoint=endpoint)
+    return _("the real checkpoints from {endpoint}").format(endpoint=endpoint)

@@ -6,14 +6,19 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from hfcourse.exercises.core import Feedback
+from hfcourse.i18n import _
 
 T = TypeVar("T")
 
 
 def wrong_type(expected: str, answer: Any) -> Feedback:
-    """The one message for an answer of the wrong type: "the answer should be <expected>; you gave a <type>"."""
+    """The one message for an answer of the wrong type: "the answer should be <expected>; you gave a <type>".
+
+    `expected` is already translated (the callers pass `_("a whole number (an int)")`)."""
     name = type(answer).__name__
-    return Feedback(f"the answer should be {expected}; you gave {'an' if name[0] in 'aeiouAEIOU' else 'a'} {name}.")
+    if name[0] in "aeiouAEIOU":
+        return Feedback(_("the answer should be {expected}; you gave an {type}.").format(expected=expected, type=name))
+    return Feedback(_("the answer should be {expected}; you gave a {type}.").format(expected=expected, type=name))
 
 
 def whole_number(answer: Any) -> int:
@@ -21,7 +26,7 @@ def whole_number(answer: Any) -> int:
     if hasattr(answer, "item") and getattr(answer, "ndim", 0) == 0:
         answer = answer.item()
     if not isinstance(answer, int) or isinstance(answer, bool):
-        raise wrong_type("a whole number (an int)", answer)
+        raise wrong_type(_("a whole number (an int)"), answer)
     return answer
 
 
@@ -35,23 +40,28 @@ def text(answer: Any, expected: str) -> str:
 def strings(answer: Any, example: str) -> list[str]:
     """A list (or tuple) of str, each stripped."""
     if isinstance(answer, str) or not isinstance(answer, list | tuple):
-        raise wrong_type(f"a list of strings, like {example}", answer)
+        raise wrong_type(_("a list of strings, like {example}").format(example=example), answer)
     if any(isinstance(item, dict) for item in answer):
-        raise Feedback("each item the pipeline returns is a dict: keep just the part the task asks for.")
+        raise Feedback(_("each item the pipeline returns is a dict: keep just the part the task asks for."))
     if not all(isinstance(item, str) for item in answer):
-        raise Feedback("every item of the list should be a string.")
+        raise Feedback(_("every item of the list should be a string."))
     return [item.strip() for item in answer]
 
 
 def label_names(answer: Any, count: int, per: str) -> list[str]:
-    """`count` label names, one per `per` (a row, a sentence); label ids get their own message."""
+    """`count` label names, one per `per` (a row, a sentence: already translated); label ids get their own
+    message."""
     ids = isinstance(answer, list | tuple) and answer and all(isinstance(item, int) for item in answer)
     if hasattr(answer, "tolist") or ids:
-        raise Feedback("those are label ids; turn each into its name with model.config.id2label.")
+        raise Feedback(_("those are label ids; turn each into its name with model.config.id2label."))
     if not isinstance(answer, list | tuple) or not all(isinstance(a, str) for a in answer):
-        raise wrong_type(f"a list of label names (strings), one per {per}", answer)
+        raise wrong_type(_("a list of label names (strings), one per {item}").format(item=per), answer)
     if len(answer) != count:
-        raise Feedback(f"there is one label per {per}, so give {count} labels; you gave {len(answer)}.")
+        raise Feedback(
+            _("there is one label per {item}, so give {count} labels; you gave {given}.").format(
+                item=per, count=count, given=len(answer)
+            )
+        )
     return list(answer)
 
 

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any
 
+from hfcourse.i18n import ENGLISH, _, current_language
+
 Check = Callable[[Any], str | None]
-"""Returns None (or a remark to print after "Correct!") when the answer is right; raises Feedback otherwise."""
+"""Returns None (or a remark to print after "Correct!") when the answer is right; raises Feedback otherwise.
+
+Texts given at import time (titles, tasks, hints, choices) are `L_(...)`, translated when shown; a check builds
+its messages when it runs, with `_(...)`."""
 
 
 class Feedback(Exception):
@@ -34,30 +39,40 @@ class Exercise:
         return f"{type(self).__name__}(title={self.title!r})"
 
     def show(self) -> None:
-        print(f"Exercise: {self.title}\n{textwrap.fill(self.task, 100, break_on_hyphens=False)}")
+        task = _fill(str(self.task), break_on_hyphens=False)
+        print(_("Exercise: {title}").format(title=self.title) + "\n" + task)
 
     def evaluate(self, answer: Any) -> tuple[bool, str]:
         """(passed, message) for `answer`, without printing: the form the tests use."""
         if answer is Ellipsis:
-            return False, "Not answered yet: replace the ... with your code, then run the cell again."
+            return False, _("Not answered yet: replace the ... with your code, then run the cell again.")
         try:
             remark = self._check(answer)
         except Feedback as feedback:
-            return False, f"Not yet: {feedback}"
-        return True, "Correct!" + (f" {remark}" if remark else "")
+            return False, _("Not yet: {feedback}").format(feedback=feedback)
+        return True, _("Correct!") + (f" {remark}" if remark else "")
 
     def check(self, answer: Any) -> None:
         """Print feedback on `answer`, with the way to a hint when it is not right; never raises."""
         passed, message = self.evaluate(answer)
         print(("✅ " if passed else "⏳ " if answer is Ellipsis else "❌ ") + message)
         if not passed:
-            print("   Stuck? Call .hint() on the exercise; .solution() shows one answer.")
+            print("   " + _("Stuck? Call .hint() on the exercise; .solution() shows one answer."))
 
     def hint(self) -> None:
-        print(f"Hint: {self.hint_text}")
+        print(_("Hint: {hint}").format(hint=self.hint_text))
 
     def solution(self) -> None:
         print(self.solution_code)
+
+
+def _fill(text: str, **options: Any) -> str:
+    """`text` wrapped at 100 columns; in another language than English, only indented: textwrap breaks lines at
+    spaces, and Chinese has none between its words (JupyterLab wraps the long lines)."""
+    if current_language() == ENGLISH:
+        return textwrap.fill(text, 100, **options)
+    indent = options.get("initial_indent", "")
+    return indent + text
 
 
 @dataclass(frozen=True)
@@ -82,17 +97,23 @@ class MultipleChoice(Exercise):
     def show(self) -> None:
         super().show()
         for letter, choice in self.choices.items():
-            print(textwrap.fill(choice.text, 100, initial_indent=f"  {letter}) ", subsequent_indent="     "))
-        print(f"Store the letter of your choice in `answer`, e.g. answer = {next(iter(self.choices))!r}.")
+            print(_fill(str(choice.text), initial_indent=f"  {letter}) ", subsequent_indent="     "))
+        print(
+            _("Store the letter of your choice in `answer`, e.g. answer = {letter}.").format(
+                letter=repr(next(iter(self.choices)))
+            )
+        )
 
     def _check_choice(self, answer: Any) -> str:
         letters = ", ".join(repr(letter) for letter in self.choices)
         if not isinstance(answer, str) or answer.strip().lower() not in self.choices:
-            raise Feedback(f"the answer should be the letter of one choice: one of {letters}.")
+            raise Feedback(
+                _("the answer should be the letter of one choice: one of {letters}.").format(letters=letters)
+            )
         choice = self.choices[answer.strip().lower()]
         if not choice.correct:
-            raise Feedback(choice.explain)
-        return choice.explain
+            raise Feedback(str(choice.explain))
+        return str(choice.explain)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from hfcourse.exercises import checks
 from hfcourse.exercises.core import Choice, Exercise, Feedback, MultipleChoice
+from hfcourse.i18n import L_, _
 
 CHECKPOINT = "google-bert/bert-base-uncased"
 
@@ -31,27 +32,27 @@ def _check_longest_pair(answer: Any) -> None:
     value = checks.whole_number(answer)
     pairs, firsts, words = _lengths("test")
     if value == max(firsts):
-        raise Feedback("that is the longest first sentence: tokenize both sentences of the pair together.")
+        raise Feedback(_("that is the longest first sentence: tokenize both sentences of the pair together."))
     if value == max(words):
-        raise Feedback("that counts words; count tokens, the ids the tokenizer returns.")
+        raise Feedback(_("that counts words; count tokens, the ids the tokenizer returns."))
     if value != max(pairs):
         raise Feedback(
-            "not the longest pair of the test split: map the tokenizer over split='test' and take max(len(ids))."
+            _("not the longest pair of the test split: map the tokenizer over split='test' and take max(len(ids)).")
         )
 
 
 def _check_batch_shape(answer: Any) -> None:
-    pairs, _, _ = _lengths("validation")
+    pairs, __, __ = _lengths("validation")
     expected = (5, max(pairs[:5]))
     if not isinstance(answer, tuple):
-        raise checks.wrong_type("the shape as a tuple, e.g. tuple(batch['input_ids'].shape)", answer)
+        raise checks.wrong_type(_("the shape as a tuple, e.g. tuple(batch['input_ids'].shape)"), answer)
     shape = tuple(int(n) for n in answer)
     if len(shape) != 2 or shape[0] != 5:
-        raise Feedback("the batch should hold the first 5 rows: its shape is (5, length).")
+        raise Feedback(_("the batch should hold the first 5 rows: its shape is (5, length)."))
     if shape[1] == 128:
-        raise Feedback("128 is the fixed padding length; the collator pads to the longest of these 5 rows.")
+        raise Feedback(_("128 is the fixed padding length; the collator pads to the longest of these 5 rows."))
     if shape != expected:
-        raise Feedback("wrong length: pad with data_collator the rows of tokenized_datasets['validation'] 0 to 4.")
+        raise Feedback(_("wrong length: pad with data_collator the rows of tokenized_datasets['validation'] 0 to 4."))
 
 
 MODEL_COLUMNS = {"input_ids", "token_type_ids", "attention_mask", "labels"}
@@ -68,45 +69,64 @@ def _check_review_loader(answer: Any) -> None:
     import torch
     from torch.utils.data import DataLoader
 
-    answer = checks.instance(answer, DataLoader, "a DataLoader")
+    answer = checks.instance(answer, DataLoader, _("a DataLoader"))
     if answer.batch_size != 8:
-        raise Feedback(f"its batch size is {answer.batch_size}; the task asks for batch_size=8.")
+        raise Feedback(
+            _("its batch size is {batch_size}; the task asks for batch_size=8.").format(batch_size=answer.batch_size)
+        )
     try:
         batch = next(iter(answer))
     except (RuntimeError, ValueError, TypeError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise Feedback(
-            f"building a batch failed ({type(error).__name__}: {first_line}). Rows of different lengths need "
-            "collate_fn=data_collator, and the collator can only pad token columns: remove the 'text' column."
+            _(
+                "building a batch failed ({type}: {first_line}). Rows of different lengths need "
+                "collate_fn=data_collator, and the collator can only pad token columns: remove the 'text' "
+                "column."
+            ).format(type=type(error).__name__, first_line=first_line)
         ) from None
     if not isinstance(batch, Mapping) or not all(isinstance(value, torch.Tensor) for value in batch.values()):
-        raise Feedback("a batch should be a dict of tensors: pass collate_fn=data_collator to the DataLoader.")
+        raise Feedback(_("a batch should be a dict of tensors: pass collate_fn=data_collator to the DataLoader."))
     if "text" in batch or not set(batch) <= MODEL_COLUMNS | {"label"}:
-        raise Feedback(f"the batch holds {sorted(batch)}: keep only the columns a model takes (remove_columns).")
+        raise Feedback(
+            _("the batch holds {batch}: keep only the columns a model takes (remove_columns).").format(
+                batch=sorted(batch)
+            )
+        )
     if not MODEL_COLUMNS <= set(batch) | {"labels"} or "labels" not in batch:
         raise Feedback(
-            f"the batch holds {sorted(batch)}; a model needs input_ids, token_type_ids, attention_mask and labels: "
-            "tokenize the 'text' column with map and keep the 'label' column (as 'labels')."
+            _(
+                "the batch holds {batch}; a model needs input_ids, token_type_ids, attention_mask and "
+                "labels: tokenize the 'text' column with map and keep the 'label' column (as 'labels')."
+            ).format(batch=sorted(batch))
         )
     if len(answer.dataset) != _review_count():
         raise Feedback(
-            f"the DataLoader reads {len(answer.dataset)} rows; rotten_tomatoes' train split has {_review_count()}."
+            _("the DataLoader reads {dataset_count} rows; rotten_tomatoes' train split has {review_count}.").format(
+                dataset_count=len(answer.dataset), review_count=_review_count()
+            )
         )
     lengths = batch["attention_mask"].sum(dim=1)
     if batch["input_ids"].shape[1] != int(lengths.max()):
         raise Feedback(
-            f"the batch is {batch['input_ids'].shape[1]} tokens wide but its longest row has {int(lengths.max())}: "
-            "do not pad in map; let data_collator pad each batch to its longest row."
+            _(
+                "the batch is {shape} tokens wide but its longest row has {longest}: do not pad in map; let "
+                "data_collator pad each batch to its longest row."
+            ).format(shape=batch["input_ids"].shape[1], longest=int(lengths.max()))
         )
 
 
 longest_pair = Exercise(
-    title="the longest pair",
-    task="Store in `answer` the length, in tokens, of the longest sentence pair in MRPC's test split, tokenized as "
-    "pairs with truncation=True (an int).",
+    title=L_("the longest pair"),
+    task=L_(
+        "Store in `answer` the length, in tokens, of the longest sentence pair in MRPC's test "
+        "split, tokenized as pairs with truncation=True (an int)."
+    ),
     check=_check_longest_pair,
-    hint="map tokenize_function over load_dataset('glue', 'mrpc', split='test') with batched=True, "
-    "then max(len(ids) for ids in ...['input_ids']).",
+    hint=L_(
+        "map tokenize_function over load_dataset('glue', 'mrpc', split='test') with batched=True, "
+        "then max(len(ids) for ids in ...['input_ids'])."
+    ),
     solution="""
     test = load_dataset("glue", "mrpc", split="test").map(tokenize_function, batched=True)
     answer = max(len(ids) for ids in test["input_ids"])
@@ -114,11 +134,13 @@ longest_pair = Exercise(
     uses=("load_dataset", "tokenize_function"),
 )
 batch_shape = Exercise(
-    title="one dynamically padded batch",
-    task="With data_collator, pad rows 0 to 4 of tokenized_datasets['validation'] into one batch and store the shape "
-    "of its input_ids in `answer` as a tuple.",
+    title=L_("one dynamically padded batch"),
+    task=L_(
+        "With data_collator, pad rows 0 to 4 of tokenized_datasets['validation'] into one batch "
+        "and store the shape of its input_ids in `answer` as a tuple."
+    ),
     check=_check_batch_shape,
-    hint="a collator takes a list of rows: data_collator([dataset[i] for i in range(5)]).",
+    hint=L_("a collator takes a list of rows: data_collator([dataset[i] for i in range(5)])."),
     solution="""
     rows = [tokenized_datasets["validation"][i] for i in range(5)]
     answer = tuple(data_collator(rows)["input_ids"].shape)
@@ -126,13 +148,18 @@ batch_shape = Exercise(
     uses=("tokenized_datasets", "data_collator"),
 )
 review_loader = Exercise(
-    title="another data set, ready for a model",
-    task="Load the train split of 'rotten_tomatoes' (one 'text' column of movie reviews and a 'label'). Tokenize "
-    "it with `tokenizer` and map (truncation=True), keep only the columns a model takes, and store in `answer` a "
-    "DataLoader over it with batch_size=8 that pads each batch with data_collator.",
+    title=L_("another data set, ready for a model"),
+    task=L_(
+        "Load the train split of 'rotten_tomatoes' (one 'text' column of movie reviews and a "
+        "'label'). Tokenize it with `tokenizer` and map (truncation=True), keep only the columns a "
+        "model takes, and store in `answer` a DataLoader over it with batch_size=8 that pads each "
+        "batch with data_collator."
+    ),
     check=_check_review_loader,
-    hint="the same steps as for MRPC, with one sentence per row: map, remove_columns(['text']), "
-    "rename_column('label', 'labels'), then DataLoader(..., collate_fn=data_collator).",
+    hint=L_(
+        "the same steps as for MRPC, with one sentence per row: map, remove_columns(['text']), "
+        "rename_column('label', 'labels'), then DataLoader(..., collate_fn=data_collator)."
+    ),
     solution="""
     reviews = load_dataset("rotten_tomatoes", split="train")
     reviews = reviews.map(lambda rows: tokenizer(rows["text"], truncation=True), batched=True)
@@ -142,28 +169,38 @@ review_loader = Exercise(
     uses=("load_dataset", "tokenizer", "data_collator", "DataLoader"),
 )
 batched_map = MultipleChoice(
-    title="what batched=True changes",
-    question="What does batched=True change in dataset.map(tokenize_function, batched=True)?",
+    title=L_("what batched=True changes"),
+    question=L_("What does batched=True change in dataset.map(tokenize_function, batched=True)?"),
     choices=(
         Choice(
-            "It starts several worker processes, each mapping a shard of the rows.",
-            "That is num_proc=N. batched=True runs in the one process you already have.",
+            L_("It starts several worker processes, each mapping a shard of the rows."),
+            L_("That is num_proc=N. batched=True runs in the one process you already have."),
         ),
         Choice(
-            "It calls the function once per batch of rows (1,000 by default), with a list per column, so the fast "
-            "tokenizer handles a whole list in one call.",
-            "Fewer Python calls, and the tokenizer's Rust code works on many texts at once; nothing runs in parallel.",
+            L_(
+                "It calls the function once per batch of rows (1,000 by default), with a list per column, so the fast "
+                "tokenizer handles a whole list in one call."
+            ),
+            L_(
+                "Fewer Python calls, and the tokenizer's Rust code works on many texts at once; nothing runs in "
+                "parallel."
+            ),
             correct=True,
         ),
         Choice(
-            "It pads the rows of each batch to the same length, so they can be stacked into one tensor.",
-            "map pads nothing unless the function asks for padding; per-batch padding is the collator's job, later.",
+            L_("It pads the rows of each batch to the same length, so they can be stacked into one tensor."),
+            L_(
+                "map pads nothing unless the function asks for padding; per-batch padding is the collator's job, "
+                "later."
+            ),
         ),
         Choice(
-            "It keeps the result in memory instead of writing it to an Arrow file in the cache.",
-            "That is keep_in_memory=True; batched=True does not change where the result is stored.",
+            L_("It keeps the result in memory instead of writing it to an Arrow file in the cache."),
+            L_("That is keep_in_memory=True; batched=True does not change where the result is stored."),
         ),
     ),
-    hint="print len(rows['sentence1']) and os.getpid() inside a mapped function, with and without batched=True and "
-    "num_proc=2.",
+    hint=L_(
+        "print len(rows['sentence1']) and os.getpid() inside a mapped function, with and without "
+        "batched=True and num_proc=2."
+    ),
 )

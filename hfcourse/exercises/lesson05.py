@@ -8,64 +8,83 @@ from typing import Any
 
 from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
+from hfcourse.i18n import L_, _
 
 
 def _check_arguments(answer: Any) -> None:
     from transformers import TrainingArguments
 
-    answer = checks.instance(answer, TrainingArguments, "a TrainingArguments")
+    answer = checks.instance(answer, TrainingArguments, _("a TrainingArguments"))
     if answer.eval_strategy != "epoch":  # a str enum: equal to its value
-        raise Feedback(f"it evaluates with strategy {answer.eval_strategy.value!r}: ask for eval_strategy='epoch'.")
+        raise Feedback(
+            _("it evaluates with strategy {eval_strategy}: ask for eval_strategy='epoch'.").format(
+                eval_strategy=repr(answer.eval_strategy.value)
+            )
+        )
     if answer.report_to:
-        raise Feedback(f"it still reports to {answer.report_to}: pass report_to='none'.")
+        raise Feedback(_("it still reports to {report_to}: pass report_to='none'.").format(report_to=answer.report_to))
     if answer.seed != 7:
-        raise Feedback(f"the seed is {answer.seed}; the task asks for 7.")
+        raise Feedback(_("the seed is {seed}; the task asks for 7.").format(seed=answer.seed))
     if answer.learning_rate != 3e-5:
-        raise Feedback(f"the learning rate is {answer.learning_rate}; the task asks for 3e-5.")
+        raise Feedback(
+            _("the learning rate is {learning_rate}; the task asks for 3e-5.").format(
+                learning_rate=answer.learning_rate
+            )
+        )
 
 
 def _check_compute_metrics(answer: Any) -> None:
     import numpy as np
     from transformers import EvalPrediction
 
-    answer = checks.function(answer, "a function")
+    answer = checks.function(answer, _("a function"))
     logits = np.array([[2.0, -1.0], [0.1, 0.3], [-3.0, 1.0], [0.5, 0.4]], dtype=np.float32)
     labels = np.array([0, 0, 1, 1])
     try:
         result = answer(EvalPrediction(predictions=logits, label_ids=labels))
     except (ValueError, TypeError) as error:
         raise Feedback(
-            f"calling it on an EvalPrediction failed ({type(error).__name__}: {error}). The predictions "
-            "are logits of shape (rows, labels): take np.argmax(..., axis=-1) and pass keyword arguments."
+            _(
+                "calling it on an EvalPrediction failed ({type}: {error}). The predictions are logits of "
+                "shape (rows, labels): take np.argmax(..., axis=-1) and pass keyword arguments."
+            ).format(type=type(error).__name__, error=error)
         ) from None
     if not isinstance(result, dict):
-        raise Feedback(f"it returned a {type(result).__name__}; the Trainer needs a dict of metric names to numbers.")
+        raise Feedback(
+            _("it returned a {type}; the Trainer needs a dict of metric names to numbers.").format(
+                type=type(result).__name__
+            )
+        )
     if "accuracy" not in result:
-        raise Feedback(f"the dict has {sorted(result)}, no 'accuracy'.")
+        raise Feedback(_("the dict has {keys}, no 'accuracy'.").format(keys=sorted(result)))
     if abs(float(result["accuracy"]) - 0.5) > 1e-9:
         raise Feedback(
-            f"accuracy {result['accuracy']} on four rows where two predictions are right: did you take the "
-            "argmax over the last axis (the labels), not over the rows?"
+            _(
+                "accuracy {accuracy} on four rows where two predictions are right: did you take the argmax "
+                "over the last axis (the labels), not over the rows?"
+            ).format(accuracy=result["accuracy"])
         )
 
 
 def _check_head_only(answer: Any) -> None:
     from transformers import PreTrainedModel
 
-    answer = checks.instance(answer, PreTrainedModel, "the model")
+    answer = checks.instance(answer, PreTrainedModel, _("the model"))
     trainable = {name for name, p in answer.named_parameters() if p.requires_grad}
-    body = {f"{answer.base_model_prefix}.{name}" for name, _ in answer.base_model.named_parameters()}
+    body = {f"{answer.base_model_prefix}.{name}" for name, __ in answer.base_model.named_parameters()}
     if not trainable:
-        raise Feedback("nothing is trainable: freeze model.base_model only, not the whole model.")
+        raise Feedback(_("nothing is trainable: freeze model.base_model only, not the whole model."))
     if trainable & body:
         example = sorted(trainable & body)[0]
         raise Feedback(
-            f"{len(trainable & body)} body tensors still train (e.g. {example}): freeze every parameter of "
-            "model.base_model."
+            _(
+                "{trainable_count} body tensors still train (e.g. {example}): freeze every parameter of "
+                "model.base_model."
+            ).format(trainable_count=len(trainable & body), example=example)
         )
-    head = {name for name, _ in answer.named_parameters()} - body
+    head = {name for name, __ in answer.named_parameters()} - body
     if trainable != head:
-        raise Feedback(f"the head must stay trainable: {sorted(head - trainable)} are frozen.")
+        raise Feedback(_("the head must stay trainable: {head} are frozen.").format(head=sorted(head - trainable)))
 
 
 HELD_OUT_ROWS = 200  # test reviews the check scores, the same rows lesson 7 tests on
@@ -82,7 +101,7 @@ def _held_out() -> tuple[tuple[str, ...], tuple[int, ...], float]:
     reviews = load_dataset("rotten_tomatoes")
     test = reviews["test"].shuffle(seed=0).select(range(HELD_OUT_ROWS))
     texts, labels = tuple(test["text"]), tuple(int(label) for label in test["label"])
-    _, baseline = majority_baseline(list(reviews["train"]["label"]), list(labels))
+    __, baseline = majority_baseline(list(reviews["train"]["label"]), list(labels))
     return texts, labels, baseline
 
 
@@ -90,7 +109,7 @@ def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50) -> float
     """Accuracy of `model` on the held-out test reviews, the rows the exercise is checked on."""
     import torch
 
-    texts, labels, _ = _held_out()
+    texts, labels, __ = _held_out()
     was_training = model.training
     model.eval()
     predictions: list[int] = []
@@ -109,46 +128,62 @@ def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50) -> float
 def _check_review_trainer(answer: Any) -> None:
     from transformers import Trainer
 
-    answer = checks.instance(answer, Trainer, "the Trainer you trained")
+    answer = checks.instance(answer, Trainer, _("the Trainer you trained"))
     columns = answer.train_dataset.column_names if answer.train_dataset is not None else []
     if "sentence1" in columns:
-        raise Feedback("it trained on MRPC's sentence pairs: load 'rotten_tomatoes' and tokenize its 'text' column.")
+        raise Feedback(
+            _("it trained on MRPC's sentence pairs: load 'rotten_tomatoes' and tokenize its 'text' column.")
+        )
     if answer.processing_class is None:
         raise Feedback(
-            "pass processing_class=tokenizer to the Trainer: the check tokenizes the held-out reviews with it."
+            _("pass processing_class=tokenizer to the Trainer: the check tokenizes the held-out reviews with it.")
         )
     if answer.state.global_step == 0:
-        raise Feedback("the Trainer has not trained yet: call answer.train() before you check.")
+        raise Feedback(_("the Trainer has not trained yet: call answer.train() before you check."))
     if answer.model.config.num_labels != 2:
-        raise Feedback(f"the model has {answer.model.config.num_labels} labels; reviews have 2: pass num_labels=2.")
+        raise Feedback(
+            _("the model has {num_labels} labels; reviews have 2: pass num_labels=2.").format(
+                num_labels=answer.model.config.num_labels
+            )
+        )
     accuracy = held_out_accuracy(answer.model, answer.processing_class)
-    _, _, baseline = _held_out()
+    __, __, baseline = _held_out()
     if accuracy <= baseline + MARGIN:
         raise Feedback(
-            f"held-out accuracy {accuracy:.2f} on {HELD_OUT_ROWS} test reviews: not above the majority class "
-            f"({baseline:.2f}). If the training loss did not fall, the rate may be too high for a whole model (try "
-            "1e-4) or the steps too few (try 256 rows); check that the labels are the reviews' 'label' column."
+            _(
+                "held-out accuracy {accuracy:.2f} on {held_out_rows} test reviews: not above the majority "
+                "class ({baseline:.2f}). If the training loss did not fall, the rate may be too high for a "
+                "whole model (try 1e-4) or the steps too few (try 256 rows); check that the labels are the "
+                "reviews' 'label' column."
+            ).format(accuracy=accuracy, held_out_rows=HELD_OUT_ROWS, baseline=baseline)
         )
 
 
 training_arguments = Exercise(
-    title="TrainingArguments with today's names",
-    task="Store in `answer` TrainingArguments (output folder of your choice) that evaluate at the end of every epoch, "
-    "report to no tracking service, use the seed 7 and the learning rate 3e-5.",
+    title=L_("TrainingArguments with today's names"),
+    task=L_(
+        "Store in `answer` TrainingArguments (output folder of your choice) that evaluate at the "
+        "end of every epoch, report to no tracking service, use the seed 7 and the learning rate "
+        "3e-5."
+    ),
     check=_check_arguments,
-    hint="The notes' evaluation_strategy= is now eval_strategy=; report_to takes 'none'.",
+    hint=L_("The notes' evaluation_strategy= is now eval_strategy=; report_to takes 'none'."),
     solution="""
     from transformers import TrainingArguments
     answer = TrainingArguments("exercise-run", eval_strategy="epoch", report_to="none", seed=7, learning_rate=3e-5)
     """,
 )
 compute_metrics = Exercise(
-    title="a compute_metrics for the Trainer",
-    task="Store in `answer` a function that takes an EvalPrediction (logits and label ids) and returns a dict with "
-    "the accuracy, computed with evaluate's 'accuracy' metric.",
+    title=L_("a compute_metrics for the Trainer"),
+    task=L_(
+        "Store in `answer` a function that takes an EvalPrediction (logits and label ids) and "
+        "returns a dict with the accuracy, computed with evaluate's 'accuracy' metric."
+    ),
     check=_check_compute_metrics,
-    hint="predictions, labels = eval_prediction; np.argmax(predictions, axis=-1) gives the class of each row; "
-    "metric.compute takes keyword arguments only.",
+    hint=L_(
+        "predictions, labels = eval_prediction; np.argmax(predictions, axis=-1) gives the class of "
+        "each row; metric.compute takes keyword arguments only."
+    ),
     solution="""
     import evaluate
     import numpy as np
@@ -160,11 +195,16 @@ compute_metrics = Exercise(
     """,
 )
 head_only = Exercise(
-    title="train the head only",
-    task="Load 'FacebookAI/roberta-base' with AutoModelForSequenceClassification (2 labels), freeze its pretrained "
-    "body without naming the architecture (no model.roberta, no model.bert), and store the model in `answer`.",
+    title=L_("train the head only"),
+    task=L_(
+        "Load 'FacebookAI/roberta-base' with AutoModelForSequenceClassification (2 labels), freeze "
+        "its pretrained body without naming the architecture (no model.roberta, no model.bert), "
+        "and store the model in `answer`."
+    ),
     check=_check_head_only,
-    hint="model.base_model is the body for every architecture; set requires_grad_(False) on each of its parameters.",
+    hint=L_(
+        "model.base_model is the body for every architecture; set requires_grad_(False) on each of its parameters."
+    ),
     solution="""
     from transformers import AutoModelForSequenceClassification
     answer = AutoModelForSequenceClassification.from_pretrained("FacebookAI/roberta-base", num_labels=2)
@@ -173,15 +213,22 @@ head_only = Exercise(
     """,
 )
 review_trainer = Exercise(
-    title="fine-tune on movie reviews",
-    task="Fine-tune 'FacebookAI/roberta-base' on 256 rows of the train split of 'rotten_tomatoes' (one 'text' "
-    "column, labels 0 negative and 1 positive), with the Trainer, on a budget of about 32 steps. Store the "
-    f"Trainer, after train(), in `answer`. The check scores the model on {HELD_OUT_ROWS} test reviews it never "
-    "saw: it must beat always answering the most frequent label.",
+    title=L_("fine-tune on movie reviews"),
+    task=L_(
+        "Fine-tune 'FacebookAI/roberta-base' on 256 rows of the train split of 'rotten_tomatoes' "
+        "(one 'text' column, labels 0 negative and 1 positive), with the Trainer, on a budget of "
+        "about 32 steps. Store the Trainer, after train(), in `answer`. The check scores the model "
+        "on {held_out_rows} test reviews it never saw: it must beat always answering the most "
+        "frequent label.",
+        held_out_rows=HELD_OUT_ROWS,
+    ),
     check=_check_review_trainer,
-    hint="the MRPC steps with one sentence per row: shuffle(seed=0).select(range(256)), map a tokenize function "
-    "(truncation=True, max_length=64), a new 2-label model, batch size 8, one epoch, learning_rate=1e-4, "
-    "processing_class=tokenizer and a DataCollatorWithPadding; then answer.train().",
+    hint=L_(
+        "the MRPC steps with one sentence per row: shuffle(seed=0).select(range(256)), map a "
+        "tokenize function (truncation=True, max_length=64), a new 2-label model, batch size 8, "
+        "one epoch, learning_rate=1e-4, processing_class=tokenizer and a DataCollatorWithPadding; "
+        "then answer.train()."
+    ),
     solution="""
     from datasets import load_dataset
     from transformers import (

@@ -8,23 +8,32 @@ from typing import Any
 
 from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, Feedback
+from hfcourse.i18n import L_, _
 
 
 def _check_schedule(answer: Any) -> None:
-    rates = checks.numbers(answer, "a list of numbers")
+    rates = checks.numbers(answer, _("a list of numbers"))
     if len(rates) != 100:
-        raise Feedback(f"{len(rates)} rates; there should be one per optimizer step, 100 in all.")
+        raise Feedback(
+            _("{rates_count} rates; there should be one per optimizer step, 100 in all.").format(
+                rates_count=len(rates)
+            )
+        )
     if abs(rates[0] - 1e-3) < 1e-12:
-        raise Feedback("the first step already uses the full rate: there is no warmup. Pass num_warmup_steps=10.")
+        raise Feedback(_("the first step already uses the full rate: there is no warmup. Pass num_warmup_steps=10."))
     if rates[0] != 0.0 or abs(rates[10] - 1e-3) > 1e-12:
         raise Feedback(
-            f"the rate should climb from 0 to 1e-3 over the first 10 steps; it is {rates[0]:.2g} at step 0 "
-            f"and {rates[10]:.2g} at step 10."
+            _(
+                "the rate should climb from 0 to 1e-3 over the first 10 steps; it is {first:.2g} at step 0 "
+                "and {tenth:.2g} at step 10."
+            ).format(first=rates[0], tenth=rates[10])
         )
     if abs(rates[55] - 5e-4) > 1e-12:
         raise Feedback(
-            f"after the warmup the rate should fall in a straight line to 0 at step 100; at step 55 it is "
-            f"{rates[55]:.3g}, not 5e-4. Did you pass num_training_steps=100?"
+            _(
+                "after the warmup the rate should fall in a straight line to 0 at step 100; at step 55 it "
+                "is {rate:.3g}, not 5e-4. Did you pass num_training_steps=100?"
+            ).format(rate=rates[55])
         )
 
 
@@ -32,45 +41,55 @@ def _check_snapshot(answer: Any) -> None:
     import torch
 
     model = torch.nn.Linear(3, 2)
-    snapshot = checks.function(answer, "a function of the model")(model)
+    snapshot = checks.function(answer, _("a function of the model"))(model)
     if not isinstance(snapshot, dict) or "weight" not in snapshot:
-        raise Feedback("it should return the model's state_dict (a dict of names to tensors), copied.")
+        raise Feedback(_("it should return the model's state_dict (a dict of names to tensors), copied."))
     before = snapshot["weight"].clone()
     with torch.no_grad():
         model.weight.add_(1.0)  # what an optimizer step does: change the parameters in place
     if not torch.equal(snapshot["weight"], before):
         raise Feedback(
-            "the snapshot changed when the model trained: state_dict() returns the model's own tensors. "
-            "Copy them with copy.deepcopy."
+            _(
+                "the snapshot changed when the model trained: state_dict() returns the model's own "
+                "tensors. Copy them with copy.deepcopy."
+            )
         )
     if torch.equal(snapshot["weight"], model.weight):
-        raise Feedback("the snapshot already equals the changed weights: take it before training continues.")
+        raise Feedback(_("the snapshot already equals the changed weights: take it before training continues."))
 
 
 def _check_shard(answer: Any) -> None:
-    indices = checks.integers(answer, "a list of row indices")
+    indices = checks.integers(answer, _("a list of row indices"))
     if indices == [0, 2, 4, 6, 8]:
-        raise Feedback("those are the rows of rank 0; the task asks for rank 1.")
+        raise Feedback(_("those are the rows of rank 0; the task asks for rank 1."))
     if indices == [5, 6, 7, 8, 9]:
-        raise Feedback("DistributedSampler does not cut the data into blocks: it deals rows out in turn, like cards.")
+        raise Feedback(
+            _("DistributedSampler does not cut the data into blocks: it deals rows out in turn, like cards.")
+        )
     if sorted(indices) == [1, 3, 5, 7, 9] and indices != [1, 3, 5, 7, 9]:
-        raise Feedback("the right rows in another order: with shuffle=False the order is kept.")
+        raise Feedback(_("the right rows in another order: with shuffle=False the order is kept."))
     if indices != [1, 3, 5, 7, 9]:
         raise Feedback(
-            f"{indices} are not the rows rank 1 gets: build DistributedSampler(range(10), num_replicas=2, "
-            "rank=1, shuffle=False) and list it."
+            _(
+                "{indices} are not the rows rank 1 gets: build DistributedSampler(range(10), "
+                "num_replicas=2, rank=1, shuffle=False) and list it."
+            ).format(indices=indices)
         )
 
 
 warmup_schedule = Exercise(
-    title="a linear schedule with warmup",
-    task="Store in `answer` the learning rate of each of 100 optimizer steps (a list of 100 numbers) for AdamW with "
-    "lr=1e-3 and get_scheduler('linear') with 10 warmup steps. Read the rate before each step with "
-    "scheduler.get_last_lr()[0].",
+    title=L_("a linear schedule with warmup"),
+    task=L_(
+        "Store in `answer` the learning rate of each of 100 optimizer steps (a list of 100 "
+        "numbers) for AdamW with lr=1e-3 and get_scheduler('linear') with 10 warmup steps. Read "
+        "the rate before each step with scheduler.get_last_lr()[0]."
+    ),
     check=_check_schedule,
-    hint="Make a throwaway optimizer on one parameter: torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], "
-    "lr=1e-3); "
-    "in a loop of 100, record the rate, then optimizer.step() and scheduler.step().",
+    hint=L_(
+        "Make a throwaway optimizer on one parameter: "
+        "torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3); in a loop of 100, "
+        "record the rate, then optimizer.step() and scheduler.step()."
+    ),
     solution="""
     import torch
     from transformers import get_scheduler
@@ -84,12 +103,16 @@ warmup_schedule = Exercise(
     """,
 )
 best_weights = Exercise(
-    title="keep the best weights",
-    task="Store in `answer` a function that takes a model and returns a copy of its state_dict that stays as it is "
-    "while the model goes on training (what the loop keeps for the best epoch).",
+    title=L_("keep the best weights"),
+    task=L_(
+        "Store in `answer` a function that takes a model and returns a copy of its state_dict that "
+        "stays as it is while the model goes on training (what the loop keeps for the best epoch)."
+    ),
     check=_check_snapshot,
-    hint="model.state_dict() gives the live tensors, which the optimizer changes in place; the notes call "
-    "copy.deepcopy but forget `import copy`.",
+    hint=L_(
+        "model.state_dict() gives the live tensors, which the optimizer changes in place; the "
+        "notes call copy.deepcopy but forget `import copy`."
+    ),
     solution="""
     import copy
 
@@ -98,12 +121,16 @@ best_weights = Exercise(
     """,
 )
 sampler_shard = Exercise(
-    title="which rows does rank 1 train on?",
-    task="Two processes train on a data set of 10 rows. Store in `answer` the list of row indices that "
-    "DistributedSampler gives to rank 1 in one epoch, with shuffle=False.",
+    title=L_("which rows does rank 1 train on?"),
+    task=L_(
+        "Two processes train on a data set of 10 rows. Store in `answer` the list of row indices "
+        "that DistributedSampler gives to rank 1 in one epoch, with shuffle=False."
+    ),
     check=_check_shard,
-    hint="list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False)) works without starting any "
-    "process.",
+    hint=L_(
+        "list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False)) works without "
+        "starting any process."
+    ),
     solution="""
     from torch.utils.data import DistributedSampler
     answer = list(DistributedSampler(range(10), num_replicas=2, rank=1, shuffle=False))
@@ -214,7 +241,7 @@ def _same(weights: dict[str, Any], other: dict[str, Any]) -> bool:
 
 
 def _check_accumulation(answer: Any) -> None:
-    train = checks.function(answer, "a function of (model, optimizer, loader, accumulation_steps)")
+    train = checks.function(answer, _("a function of (model, optimizer, loader, accumulation_steps)"))
     for accumulation_steps in (2, 4):
         batches = ACCUMULATION_ROWS // MICRO_BATCH
         expected_steps = batches // accumulation_steps
@@ -222,51 +249,75 @@ def _check_accumulation(answer: Any) -> None:
             weights, steps = _trained(train, MICRO_BATCH, accumulation_steps)
         except Exception as error:
             raise Feedback(
-                f"your function raised {type(error).__name__}: {error}. It is called as "
-                "answer(model, optimizer, loader, accumulation_steps), and each batch is a dict for model(**batch)."
+                _(
+                    "your function raised {type}: {error}. It is called as answer(model, optimizer, loader, "
+                    "accumulation_steps), and each batch is a dict for model(**batch)."
+                ).format(type=type(error).__name__, error=error)
             ) from error
         if steps != expected_steps:
             raise Feedback(
-                f"with {batches} batches and accumulation_steps={accumulation_steps}, there should be "
-                f"{expected_steps} optimizer steps; your function took {steps}. Step only after every "
-                f"accumulation_steps batches: if (i + 1) % accumulation_steps == 0."
+                _(
+                    "with {batches} batches and accumulation_steps={accumulation_steps}, there should be "
+                    "{expected_steps} optimizer steps; your function took {steps}. Step only after every "
+                    "accumulation_steps batches: if (i + 1) % accumulation_steps == 0."
+                ).format(
+                    batches=batches, accumulation_steps=accumulation_steps, expected_steps=expected_steps, steps=steps
+                )
             )
-        large_batches, _ = _trained(_plain_loop, MICRO_BATCH * accumulation_steps)
+        large_batches = _trained(_plain_loop, MICRO_BATCH * accumulation_steps)[0]
         if _same(weights, large_batches):
             continue
         for mistake, message in (
-            (_undivided, "the steps are too large: divide each batch's loss by accumulation_steps before backward()"),
+            (
+                _undivided,
+                _("the steps are too large: divide each batch's loss by accumulation_steps before backward()"),
+            ),
             (
                 _cleared_every_batch,
-                "only the last batch of each group reached the step: clear the gradients after optimizer.step(), "
-                "not before every backward()",
+                _(
+                    "only the last batch of each group reached the step: clear the gradients after optimizer.step(), "
+                    "not before every backward()"
+                ),
             ),
             (
                 _never_cleared,
-                "each step also used the gradients of earlier steps: call optimizer.zero_grad() after it",
+                _("each step also used the gradients of earlier steps: call optimizer.zero_grad() after it"),
             ),
         ):
             if _same(weights, _trained(mistake, MICRO_BATCH, accumulation_steps)[0]):
-                raise Feedback(f"{message} (accumulation_steps={accumulation_steps}).")
+                raise Feedback(
+                    _("{message} (accumulation_steps={accumulation_steps}).").format(
+                        message=message, accumulation_steps=accumulation_steps
+                    )
+                )
         raise Feedback(
-            f"with accumulation_steps={accumulation_steps}, the weights differ from one step per batch of "
-            f"{MICRO_BATCH * accumulation_steps} rows. Add up the gradients of the group (one backward() per batch, "
-            "loss divided by accumulation_steps), then step once and clear the gradients."
+            _(
+                "with accumulation_steps={accumulation_steps}, the weights differ from one step per batch "
+                "of {micro_batch} rows. Add up the gradients of the group (one backward() per batch, loss "
+                "divided by accumulation_steps), then step once and clear the gradients."
+            ).format(accumulation_steps=accumulation_steps, micro_batch=MICRO_BATCH * accumulation_steps)
         )
 
 
 gradient_accumulation = Exercise(
-    title="gradient accumulation, by hand",
-    task="Store in `answer` a function answer(model, optimizer, loader, accumulation_steps) that trains `model` "
-    "for one pass over `loader` with gradient accumulation: for every batch, a forward pass (model(**batch).loss) "
-    "and backward(); after every accumulation_steps batches, one optimizer step, then the gradients cleared. The "
-    "check trains a small RoBERTa classifier twice, with your function on batches of 4 and with one step per "
-    "batch of 4 × accumulation_steps rows, and compares the weights: they must be equal. It uses plain SGD, "
-    "because Adam divides each step by the size of the gradients and would almost hide a loss that is too large.",
+    title=L_("gradient accumulation, by hand"),
+    task=L_(
+        "Store in `answer` a function answer(model, optimizer, loader, accumulation_steps) that "
+        "trains `model` for one pass over `loader` with gradient accumulation: for every batch, a "
+        "forward pass (model(**batch).loss) and backward(); after every accumulation_steps "
+        "batches, one optimizer step, then the gradients cleared. The check trains a small RoBERTa "
+        "classifier twice, with your function on batches of 4 and with one step per batch of 4 × "
+        "accumulation_steps rows, and compares the weights: they must be equal. It uses plain SGD, "
+        "because Adam divides each step by the size of the gradients and would almost hide a loss "
+        "that is too large."
+    ),
     check=_check_accumulation,
-    hint="The loss is a mean over the rows of a batch. A batch of 8 averages 8 rows; two batches of 4 average 4 "
-    "rows each, so divide each loss by accumulation_steps and let backward() add the two gradients. Count the "
-    "batches with enumerate and step when (i + 1) % accumulation_steps == 0.",
+    hint=L_(
+        "The loss is a mean over the rows of a batch. A batch of 8 averages 8 rows; two batches of "
+        "4 average 4 rows each, so divide each loss by accumulation_steps and let backward() add "
+        "the two gradients. Count the batches with enumerate and step when (i + 1) % "
+        "accumulation_steps == 0."
+    ),
     solution="""
     def answer(model, optimizer, loader, accumulation_steps):
         model.train()

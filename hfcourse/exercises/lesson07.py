@@ -8,6 +8,7 @@ from typing import Any
 
 from hfcourse.exercises import checks
 from hfcourse.exercises.core import Exercise, ExerciseFactory, Feedback
+from hfcourse.i18n import L_, _
 
 CHECKPOINT = "FacebookAI/roberta-base"
 REDUCTION_FACTOR = 64
@@ -42,42 +43,53 @@ def _trainable_counts() -> dict[str, int]:
 
 def _check_adapter_trainable(answer: Any) -> None:
     if hasattr(answer, "trainable"):
-        raise Feedback("that is the whole ParameterCount: give its .trainable (an int).")
+        raise Feedback(_("that is the whole ParameterCount: give its .trainable (an int)."))
     if isinstance(answer, float) and 0 < answer <= 100:
-        raise Feedback("that looks like a share; give the number of trainable parameters (an int).")
+        raise Feedback(_("that looks like a share; give the number of trainable parameters (an int)."))
     answer = checks.whole_number(answer)
     counts = _trainable_counts()
     if answer == counts["right"]:
         return
     if answer == counts["total"] - counts["right"]:
-        raise Feedback("that counts the frozen parameters; count those with requires_grad=True.")
+        raise Feedback(_("that counts the frozen parameters; count those with requires_grad=True."))
     if abs(answer - counts["total"]) < 0.01 * counts["total"]:
-        raise Feedback("nearly every parameter is trainable: call model.train_adapter('small') to freeze the body.")
+        raise Feedback(_("nearly every parameter is trainable: call model.train_adapter('small') to freeze the body."))
     if answer == counts["right"] + counts["checkpoint_head"]:
         raise Feedback(
-            "that includes the checkpoint's own masked-LM head, which AutoAdapterModel loads as head 'default' and "
-            "train_adapter leaves trainable: delete it with model.delete_head('default') before adding yours."
+            _(
+                "that includes the checkpoint's own masked-LM head, which AutoAdapterModel loads as head "
+                "'default' and train_adapter leaves trainable: delete it with model.delete_head('default') "
+                "before adding yours."
+            )
         )
     if answer == counts["default"]:
         raise Feedback(
-            "that is the default seq_bn adapter (reduction factor 16); use SeqBnConfig(reduction_factor=64)."
+            _("that is the default seq_bn adapter (reduction factor 16); use SeqBnConfig(reduction_factor=64).")
         )
     if answer == counts["adapter"]:
-        raise Feedback("that is the adapter alone: the classification head trains too, so count it.")
+        raise Feedback(_("that is the adapter alone: the classification head trains too, so count it."))
     if answer == counts["head"]:
-        raise Feedback("that is the head alone: add the adapter before train_adapter, and count its weights too.")
-    raise Feedback("not the trainable count: count_parameters(model).trainable after train_adapter('small').")
+        raise Feedback(_("that is the head alone: add the adapter before train_adapter, and count its weights too."))
+    raise Feedback(_("not the trainable count: count_parameters(model).trainable after train_adapter('small')."))
 
 
 adapter_trainable = Exercise(
-    title="what an adapter trains",
-    task=f"Load a fresh AutoAdapterModel from {CHECKPOINT!r}, delete the checkpoint's own head ('default'), add a "
-    "bottleneck adapter named 'small' with "
-    f"SeqBnConfig(reduction_factor={REDUCTION_FACTOR}) and a 2-label classification head of the same name, call "
-    "train_adapter('small'), and store in `answer` the number of trainable parameters (an int).",
+    title=L_("what an adapter trains"),
+    task=L_(
+        "Load a fresh AutoAdapterModel from {checkpoint}, delete the checkpoint's own head "
+        "('default'), add a bottleneck adapter named 'small' with "
+        "SeqBnConfig(reduction_factor={reduction_factor}) and a 2-label classification head of the "
+        "same name, call train_adapter('small'), and store in `answer` the number of trainable "
+        "parameters (an int).",
+        checkpoint=repr(CHECKPOINT),
+        reduction_factor=REDUCTION_FACTOR,
+    ),
     check=_check_adapter_trainable,
-    hint="a bigger reduction factor means a narrower bottleneck; count_parameters(model).trainable counts what "
-    "requires_grad, and train_adapter leaves exactly the adapter and its head trainable.",
+    hint=L_(
+        "a bigger reduction factor means a narrower bottleneck; count_parameters(model).trainable "
+        "counts what requires_grad, and train_adapter leaves exactly the adapter and its head "
+        "trainable."
+    ),
     solution="""
     from adapters import AutoAdapterModel, SeqBnConfig
     from hfcourse.parameters import count_parameters
@@ -128,28 +140,42 @@ def _switch_adapters(model: Any, tokenizer: Any, first: str = "rotten_tomatoes",
             )
 
     def check(answer: Any) -> None:
-        answer = checks.label_names(answer, len(SENTENCES), "sentence")
+        answer = checks.label_names(answer, len(SENTENCES), _("sentence"))
         if answer == _labels_with(model, tokenizer, second, second):
             return
         if set(answer) <= set(model.get_labels(first)) and not set(answer) <= set(model.get_labels(second)):
-            raise Feedback(f"those are {first!r}'s labels: switch with model.set_active_adapters({second!r}).")
+            raise Feedback(
+                _("those are {first}'s labels: switch with model.set_active_adapters({second}).").format(
+                    first=repr(first), second=repr(second)
+                )
+            )
         if answer == _labels_with(model, tokenizer, first, second):
             raise Feedback(
-                f"the {second!r} head read the {first!r} adapter's output: set_active_adapters({second!r}) switches "
-                "both."
+                _(
+                    "the {second} head read the {first} adapter's output: set_active_adapters({second}) switches both."
+                ).format(second=repr(second), first=repr(first))
             )
         raise Feedback(
-            f"not what the {second!r} adapter predicts: activate it, then predict(model, tokenizer, SENTENCES)."
+            _(
+                "not what the {second} adapter predicts: activate it, then predict(model, tokenizer, SENTENCES)."
+            ).format(second=repr(second))
         )
 
     return Exercise(
-        title="switch adapters",
-        task=f"`model` holds two adapters on one body. Store in `answer` the labels that the {second!r} adapter (with "
-        f"its head) gives SENTENCES (from hfcourse.exercises.lesson07), as a list of label names; then "
-        f"switch back to {first!r}.",
+        title=L_("switch adapters"),
+        task=L_(
+            "`model` holds two adapters on one body. Store in `answer` the labels that the {second} "
+            "adapter (with its head) gives SENTENCES (from hfcourse.exercises.lesson07), as a list of "
+            "label names; then switch back to {first}.",
+            second=repr(second),
+            first=repr(first),
+        ),
         check=check,
-        hint=f"model.set_active_adapters({second!r}) activates the adapter and the head of the same name; "
-        "predict(model, tokenizer, texts) returns the active head's label names.",
+        hint=L_(
+            "model.set_active_adapters({second}) activates the adapter and the head of the same name; "
+            "predict(model, tokenizer, texts) returns the active head's label names.",
+            second=repr(second),
+        ),
         solution=f"""
         from hfcourse.exercises.lesson07 import SENTENCES
         model.set_active_adapters({second!r})
@@ -182,7 +208,7 @@ def _held_out() -> tuple[tuple[str, ...], tuple[int, ...], float]:
         datasets.logging.set_verbosity_warning()
     train = rows["train"].shuffle(seed=0).select(range(TRAIN_ROWS))
     test = rows["test"].shuffle(seed=0).select(range(TEST_ROWS))
-    _, baseline = majority_baseline(list(train["label"]), list(test["label"]))
+    __, baseline = majority_baseline(list(train["label"]), list(test["label"]))
     return tuple(test["text"]), tuple(test["label"]), baseline
 
 
@@ -212,28 +238,36 @@ def _check_lora(answer: Any) -> str:
 
     if not hasattr(answer, "adapters_config") or not hasattr(answer, "heads"):
         raise Feedback(
-            f"store the trained model itself (an AutoAdapterModel), not {type(answer).__name__}: answer = lora_model."
+            _("store the trained model itself (an AutoAdapterModel), not {type}: answer = lora_model.").format(
+                type=type(answer).__name__
+            )
         )
     if "lora" not in answer.adapters_config:
-        raise Feedback("the model has no adapter named 'lora': add_adapter('lora', config='lora').")
+        raise Feedback(_("the model has no adapter named 'lora': add_adapter('lora', config='lora')."))
     config = answer.adapters_config.get("lora")
     if type(config).__name__ != "LoRAConfig":
-        raise Feedback(f"the adapter 'lora' is a {type(config).__name__}, not LoRA: pass config='lora'.")
+        raise Feedback(
+            _("the adapter 'lora' is a {type}, not LoRA: pass config='lora'.").format(type=type(config).__name__)
+        )
     if "lora" not in answer.heads:
-        raise Feedback("there is no head named 'lora': add_classification_head('lora', num_labels=2).")
+        raise Feedback(_("there is no head named 'lora': add_classification_head('lora', num_labels=2)."))
     if len(answer.get_labels("lora")) != 2:
-        raise Feedback("the head 'lora' should have 2 labels (👎 and 👍), like the lesson's.")
+        raise Feedback(_("the head 'lora' should have 2 labels (👎 and 👍), like the lesson's."))
     lora_b = [p for name, p in answer.named_parameters() if "lora_B" in name and ".lora." in name]
     if not lora_b or all(torch.count_nonzero(p) == 0 for p in lora_b):
         raise Feedback(
-            "the adapter has not trained: LoRA starts with its B matrices at zero, and they are still zero. "
-            "Build an AdapterTrainer with the model and call train()."
+            _(
+                "the adapter has not trained: LoRA starts with its B matrices at zero, and they are still "
+                "zero. Build an AdapterTrainer with the model and call train()."
+            )
         )
     changed = _body_changes(answer)
     if changed:
         raise Feedback(
-            f"{len(changed)} tensors of the pretrained body changed (e.g. {changed[0]}): call "
-            "train_adapter('lora') before training, so that only the adapter and its head learn."
+            _(
+                "{changed_count} tensors of the pretrained body changed (e.g. {changed}): call "
+                "train_adapter('lora') before training, so that only the adapter and its head learn."
+            ).format(changed_count=len(changed), changed=changed[0])
         )
     texts, labels, baseline = _held_out()
     from transformers import AutoTokenizer
@@ -250,28 +284,35 @@ def _check_lora(answer: Any) -> str:
     accuracy = sum(p == gold for p, gold in zip(predicted, labels)) / len(labels)
     if accuracy <= baseline:
         raise Feedback(
-            f"held-out accuracy {accuracy:.2f} does not beat the majority class ({baseline:.2f}): train on "
-            "train_set with training_args('lora', 3e-3), one epoch of 30 steps."
+            _(
+                "held-out accuracy {accuracy:.2f} does not beat the majority class ({baseline:.2f}): train "
+                "on train_set with training_args('lora', 3e-3), one epoch of 30 steps."
+            ).format(accuracy=accuracy, baseline=baseline)
         )
     trainable = sum(p.numel() for p in answer.parameters() if p.requires_grad)
-    return (
-        f"Held-out accuracy {accuracy:.2f} on {len(labels)} test rows (majority class {baseline:.2f}), with "
-        f"{trainable:,} weights trained."
-    )
+    return _(
+        "Held-out accuracy {accuracy:.2f} on {rows} test rows (majority class {baseline:.2f}), with "
+        "{trainable:,} weights trained."
+    ).format(accuracy=accuracy, rows=len(labels), baseline=baseline, trainable=trainable)
 
 
 own_adapter = Exercise(
-    title="train a LoRA adapter",
-    task="LoRA is another kind of adapter: it adds small low-rank matrices next to the attention weights, instead "
-    "of bottleneck layers. Load a fresh AutoAdapterModel from `checkpoint`, delete its 'default' head, add an "
-    "adapter named 'lora' with config='lora' and a 2-label classification head of the same name, call "
-    "train_adapter('lora'), and train it with AdapterTrainer on train_set (with training_args('lora', 3e-3) and "
-    "data_collator). Store the trained model in `answer`. The check tests it on the lesson's 200 test rows: it "
-    "must beat the majority class, and the pretrained body must not have changed.",
+    title=L_("train a LoRA adapter"),
+    task=L_(
+        "LoRA is another kind of adapter: it adds small low-rank matrices next to the attention "
+        "weights, instead of bottleneck layers. Load a fresh AutoAdapterModel from `checkpoint`, "
+        "delete its 'default' head, add an adapter named 'lora' with config='lora' and a 2-label "
+        "classification head of the same name, call train_adapter('lora'), and train it with "
+        "AdapterTrainer on train_set (with training_args('lora', 3e-3) and data_collator). Store "
+        "the trained model in `answer`. The check tests it on the lesson's 200 test rows: it must "
+        "beat the majority class, and the pretrained body must not have changed."
+    ),
     check=_check_lora,
-    hint="The same steps as the lesson's first adapter, with config='lora' and the name 'lora'; "
-    "AdapterTrainer(model=..., args=training_args('lora', 3e-3), train_dataset=train_set, "
-    "data_collator=data_collator).train(). Training takes as long as the adapter's did.",
+    hint=L_(
+        "The same steps as the lesson's first adapter, with config='lora' and the name 'lora'; "
+        "AdapterTrainer(model=..., args=training_args('lora', 3e-3), train_dataset=train_set, "
+        "data_collator=data_collator).train(). Training takes as long as the adapter's did."
+    ),
     solution="""
     from adapters import AdapterTrainer, AutoAdapterModel
     lora_model = AutoAdapterModel.from_pretrained(checkpoint)

@@ -22,6 +22,7 @@ from hfcourse.hfcache.layout import (
     repo_folder_name,
     validate_repo,
 )
+from hfcourse.i18n import _
 
 _SHORT = 10  # hex characters `tree` keeps of a blob hash
 _Node = tuple[str, list["_Node"]]  # a label and the nodes drawn under it
@@ -83,8 +84,10 @@ def _scan_problems(cache: Path, scope: list[str] | None, explained: list[str]) -
         warnings = scan_cache_dir(cache).warnings
     except Exception as error:  # its own reading of a broken cache can raise anything (UnicodeDecodeError on a ref)
         return [
-            f"huggingface_hub's scan_cache_dir fails on the cache ({type(error).__name__}: {_first_line(error)}): "
-            "fix the problems above and it will read it again."
+            _(
+                "huggingface_hub's scan_cache_dir fails on the cache ({error}: {message}): fix the problems above "
+                "and it will read it again."
+            ).format(error=type(error).__name__, message=_first_line(error))
         ]
     problems = []
     for warning in warnings:
@@ -92,7 +95,11 @@ def _scan_problems(cache: Path, scope: list[str] | None, explained: list[str]) -
         if scope is not None and not any(_mentions(text, path) for path in scope):
             continue
         if not any(_mentions(text, path) for path in explained):
-            problems.append(f"huggingface_hub's scan_cache_dir refuses part of the cache: {_first_line(text)}")
+            problems.append(
+                _("huggingface_hub's scan_cache_dir refuses part of the cache: {first_line}").format(
+                    first_line=_first_line(text)
+                )
+            )
     return problems
 
 
@@ -134,10 +141,12 @@ def repo_dir(cache: Path, repo_id: str, repo_type: str = "model") -> Path:
     folder = cache / repo_folder_name(repo_id, repo_type)
     if not folder.is_dir():
         held = [_describe_repo(path.name) for path in _repo_dirs(cache)]
-        listing = f"it holds {', '.join(held)}" if held else "it holds no repos"
+        listing = _("it holds {repos}").format(repos=", ".join(held)) if held else _("it holds no repos")
         raise CacheError(
-            f"{repo_type} repo {repo_id!r} is not in the cache {cache} ({listing}). Import it first, or pass the "
-            "right cache dir."
+            _(
+                "{repo_type} repo {repo_id} is not in the cache {cache} ({listing}). Import it first, or "
+                "pass the right cache dir."
+            ).format(repo_type=repo_type, repo_id=repr(repo_id), cache=cache, listing=listing)
         )
     return folder
 
@@ -145,7 +154,11 @@ def repo_dir(cache: Path, repo_id: str, repo_type: str = "model") -> Path:
 def _existing_cache(cache_dir: Path | None) -> Path:
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     if not cache.is_dir():
-        raise CacheError(f"there is no cache folder at {cache}: pass the folder that holds models--ORG--NAME folders.")
+        raise CacheError(
+            _("there is no cache folder at {cache}: pass the folder that holds models--ORG--NAME folders.").format(
+                cache=cache
+            )
+        )
     return cache
 
 
@@ -154,7 +167,9 @@ def _repo_dirs(cache: Path) -> list[Path]:
         entries = list(cache.iterdir())
     except OSError as error:
         raise CacheError(
-            f"cannot read the cache folder {cache} ({error.strerror}): make it readable (chmod u+rx)."
+            _("cannot read the cache folder {cache} ({strerror}): make it readable (chmod u+rx).").format(
+                cache=cache, strerror=error.strerror
+            )
         ) from None
     return sorted(path for path in entries if path.is_dir() and "--" in path.name and not path.name.startswith("."))
 
@@ -165,7 +180,7 @@ def _mentions(text: str, path: str) -> bool:
 
 
 def _describe_repo(folder_name: str) -> str:
-    kind, _, rest = folder_name.partition("--")
+    kind, __, rest = folder_name.partition("--")
     repo_id = rest.replace("--", "/")
     return repo_id if kind == "models" else f"{repo_id} ({kind.rstrip('s')})"
 
@@ -192,7 +207,9 @@ class _Repo:
         """Files and links under `folder`, its unreadable folders listed as problems; temporary files set apart."""
         found, unreadable = _walk(folder)
         self.problems += [
-            f"{self.label(path)} cannot be read ({reason}): make it readable (chmod u+rx) so it can be checked."
+            _("{label} cannot be read ({reason}): make it readable (chmod u+rx) so it can be checked.").format(
+                label=self.label(path), reason=reason
+            )
             for path, reason in unreadable
         ]
         kept = []
@@ -201,8 +218,10 @@ class _Repo:
                 kept.append(path)
             elif not self.import_running:  # while an import runs, its temporary files are work in progress
                 self.problems.append(
-                    f"{self.label(path)} is a temporary file left by an import that stopped (none is running now): "
-                    "delete it, or import the repo again, which removes it."
+                    _(
+                        "{label} is a temporary file left by an import that stopped (none is running now): delete "
+                        "it, or import the repo again, which removes it."
+                    ).format(label=self.label(path))
                 )
         return kept
 
@@ -214,7 +233,9 @@ def _check_repo(
     repo = _Repo(repo_path, cache)
     if error := _listing(repo.path)[1]:
         return [
-            f"{repo.label(repo.path)} cannot be read ({error}): make it readable (chmod u+rx) so it can be checked."
+            _("{label} cannot be read ({reason}): make it readable (chmod u+rx) so it can be checked.").format(
+                label=repo.label(repo.path), reason=error
+            )
         ]
     blob_names = set()
     for blob in repo.files(repo.blobs) if repo.blobs.is_dir() else []:
@@ -226,7 +247,9 @@ def _check_repo(
             repo.problems.append(problem)
     if not repo.snapshots.is_dir():
         repo.problems.append(
-            f"{repo.label(repo.path)} has no snapshots/ folder: huggingface_hub cannot load any revision of it."
+            _("{label} has no snapshots/ folder: huggingface_hub cannot load any revision of it.").format(
+                label=repo.label(repo.path)
+            )
         )
         return repo.problems
     for snapshot in _listing(repo.snapshots)[0]:
@@ -240,24 +263,32 @@ def _check_snapshot(snapshot: Path, repo: _Repo, blob_names: set[str], explained
     if is_temporary(snapshot.name):
         if not repo.import_running:
             repo.problems.append(
-                f"{repo.label(snapshot)} is a snapshot an import that stopped left half-made: delete it, "
-                "or import the repo again, which removes it."
+                _(
+                    "{label} is a snapshot an import that stopped left half-made: delete it, or import the "
+                    "repo again, which removes it."
+                ).format(label=repo.label(snapshot))
             )
         return
     if not snapshot.is_dir() or snapshot.is_symlink():
-        repo.problems.append(f"{repo.label(snapshot)} is not a folder: snapshots/ must hold one folder per commit.")
+        repo.problems.append(
+            _("{label} is not a folder: snapshots/ must hold one folder per commit.").format(
+                label=repo.label(snapshot)
+            )
+        )
         return
     if not HEX40.fullmatch(snapshot.name):
-        repo.problems.append(f"{repo.label(snapshot)} is not named by a 40-character hex commit hash.")
+        repo.problems.append(
+            _("{label} is not named by a 40-character hex commit hash.").format(label=repo.label(snapshot))
+        )
     for path in repo.files(snapshot):
         if path.is_symlink():
             problem = _link_problem(path, repo, explained)
         elif path.is_file():
             problem = _copy_problem(path, repo.label(path), blob_names)
         else:
-            problem = (
-                f"{repo.label(path)} is neither a file nor a link: delete it and import or download the repo again."
-            )
+            problem = _(
+                "{label} is neither a file nor a link: delete it and import or download the repo again."
+            ).format(label=repo.label(path))
         if problem:
             repo.problems.append(problem)
 
@@ -269,18 +300,22 @@ def _link_problem(path: Path, repo: _Repo, explained: list[str]) -> str | None:
         exists = True
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return f"{label} is a link that loops (to {target}): delete it and import or download the repo again."
+            return _(
+                "{label} is a link that loops (to {target}): delete it and import or download the repo again."
+            ).format(label=label, target=target)
         exists = False
     resolved = Path(os.path.realpath(path))
     if not resolved.is_relative_to(repo.real):
         explained.append(str(resolved))
-        return f"{label} links outside its repo folder (to {target}): links must point into blobs/."
+        return _("{label} links outside its repo folder (to {target}): links must point into blobs/.").format(
+            label=label, target=target
+        )
     if not resolved.is_relative_to(os.path.realpath(repo.blobs)):
-        return f"{label} links to {target}, not into blobs/."
+        return _("{label} links to {target}, not into blobs/.").format(label=label, target=target)
     if not exists:
         blob = os.path.normpath(os.path.join(path.parent, target))  # named as the link names it, not as resolved
-        return (
-            f"{label} is a dangling link: its blob {repo.label(blob)} is missing. Import or download the repo again."
+        return _("{label} is a dangling link: its blob {blob} is missing. Import or download the repo again.").format(
+            label=label, blob=repo.label(blob)
         )
     return None
 
@@ -295,16 +330,16 @@ def _copy_problem(path: Path, label: str, blob_names: set[str]) -> str | None:
     try:
         sha1, sha256 = content_hashes(path)
     except OSError as error:
-        return (
-            f"{label} cannot be read ({error.strerror}): "
-            "make it readable, or delete it and import or download the repo again."
-        )
+        return _(
+            "{label} cannot be read ({strerror}): make it readable, or delete it and import or "
+            "download the repo again."
+        ).format(label=label, strerror=error.strerror)
     if sha1 in blob_names or sha256 in blob_names:
         return None
-    return (
-        f"{label} is a copy that matches no blob in blobs/ (its git blob sha1 is {sha1}): it was changed. "
-        "Delete it and import or download the repo again."
-    )
+    return _(
+        "{label} is a copy that matches no blob in blobs/ (its git blob sha1 is {sha1}): it was "
+        "changed. Delete it and import or download the repo again."
+    ).format(label=label, sha1=sha1)
 
 
 def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
@@ -314,59 +349,75 @@ def _ref_problems(ref: Path, repo: _Repo) -> list[str]:
     except OSError as error:
         if ref.is_symlink() and isinstance(error, FileNotFoundError):
             return [
-                f"{label} is a link to {os.readlink(ref)}, which does not exist: a ref is a file holding a commit "
-                "hash. Delete it."
+                _(
+                    "{label} is a link to {target}, which does not exist: a ref is a file holding a commit hash. "
+                    "Delete it."
+                ).format(label=label, target=os.readlink(ref))
             ]
         return [
-            f"{label} cannot be read ({error.strerror}): make it readable, or delete it and import or download the "
-            "repo again."
+            _(
+                "{label} cannot be read ({strerror}): make it readable, or delete it and import or "
+                "download the repo again."
+            ).format(label=label, strerror=error.strerror)
         ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return [
-            f"{label} is not UTF-8 text ({data[:60]!r}): a ref must hold a 40-character hex commit hash. Delete it."
+            _("{label} is not UTF-8 text ({data}): a ref must hold a 40-character hex commit hash. Delete it.").format(
+                label=label, data=repr(data[:60])
+            )
         ]
     problems, commit = [], text.strip()
     if text != commit:
         problems.append(
-            f"{label} holds {json.dumps(text)}: a ref must hold the commit with no newline or spaces, "
-            "or from_pretrained cannot resolve it offline."
+            _(
+                "{label} holds {text}: a ref must hold the commit with no newline or spaces, or "
+                "from_pretrained cannot resolve it offline."
+            ).format(label=label, text=json.dumps(text))
         )
     if not HEX40.fullmatch(commit):
-        problems.append(f"{label} holds {json.dumps(commit[:60])}, not a 40-character hex commit hash.")
+        problems.append(
+            _("{label} holds {text}, not a 40-character hex commit hash.").format(
+                label=label, text=json.dumps(commit[:60])
+            )
+        )
     elif not (repo.snapshots / commit).is_dir():
-        problems.append(f"{label} names commit {commit}, but {repo.label(repo.snapshots / commit)} does not exist.")
+        problems.append(
+            _("{label} names commit {commit}, but {snapshot} does not exist.").format(
+                label=label, commit=commit, snapshot=repo.label(repo.snapshots / commit)
+            )
+        )
     return problems
 
 
 def _blob_problem(blob: Path, label: str, hashed: dict[tuple[int, int], str]) -> str | None:
     if blob.is_symlink() or not blob.is_file():
-        return f"{label} is not a regular file: blobs hold the files' bytes."
+        return _("{label} is not a regular file: blobs hold the files' bytes.").format(label=label)
     if HEX40.fullmatch(blob.name):
         kind, hash_file = "git blob sha1", git_blob_sha1
     elif HEX64.fullmatch(blob.name):
         kind, hash_file = "sha256", sha256_file
     else:
-        return (
-            f"{label}: a blob is named by its content hash "
-            "(40 hex characters for git sha1, 64 for sha256 of LFS files)."
-        )
+        return _(
+            "{label}: a blob is named by its content hash (40 hex characters for git sha1, 64 for "
+            "sha256 of LFS files)."
+        ).format(label=label)
     try:
         stat = blob.stat()
         key = (stat.st_dev, stat.st_ino)
         if key not in hashed or len(hashed[key]) != len(blob.name):
             hashed[key] = hash_file(blob)
     except OSError as error:
-        return (
-            f"{label} cannot be read ({error.strerror}): "
-            "make it readable, or delete it and import or download the repo again."
-        )
+        return _(
+            "{label} cannot be read ({strerror}): make it readable, or delete it and import or "
+            "download the repo again."
+        ).format(label=label, strerror=error.strerror)
     if hashed[key] != blob.name:
-        return (
-            f"{label} is corrupted: its {kind} is {hashed[key]}, not its name. "
-            "Delete it and import or download the repo again."
-        )
+        return _(
+            "{label} is corrupted: its {kind} is {hashed}, not its name. Delete it and import or "
+            "download the repo again."
+        ).format(label=label, kind=kind, hashed=hashed[key])
     return None
 
 
@@ -417,17 +468,21 @@ def _tree_folder(folder: os.DirEntry[str], lines: Callable[[Path, list[Path]], l
     root = Path(folder.path)
     found, unreadable = _walk(root)
     found.sort(key=lambda path: _name(path, root))
-    label = f"{folder.name}/" + "".join(f"  (cannot be read: {reason})" for path, reason in unreadable if path == root)
-    notes = [f"{_name(path, root)}/  (cannot be read: {reason})" for path, reason in unreadable if path != root]
+    unread = _("(cannot be read: {reason})")
+    label = f"{folder.name}/" + "".join(
+        f"  {unread.format(reason=reason)}" for path, reason in unreadable if path == root
+    )
+    notes = [f"{_name(path, root)}/  {unread.format(reason=reason)}" for path, reason in unreadable if path != root]
     return (label, [(text, []) for text in lines(root, found) + notes])
 
 
 def _tree_snapshots(snapshots: os.DirEntry[str], cut: Callable[[str], str]) -> _Node:
     entries, error = _listing(Path(snapshots.path))
-    nodes: list[_Node] = [(f"(cannot be read: {error})", [])] if error else []
+    nodes: list[_Node] = [(_("(cannot be read: {reason})").format(reason=error), [])] if error else []
     for snapshot in entries:
         if not snapshot.is_dir() or snapshot.is_symlink():
-            nodes.append((f"{snapshot.name}  (not a folder: snapshots/ holds one folder per commit)", []))
+            note = _("(not a folder: snapshots/ holds one folder per commit)")
+            nodes.append((f"{snapshot.name}  {note}", []))
             continue
         nodes.append(_tree_folder(snapshot, lambda root, paths: [_snapshot_line(path, root, cut) for path in paths]))
     return ("snapshots/", nodes)
@@ -437,23 +492,25 @@ def _blob_size(blob: Path) -> str:
     try:
         return readable_size(blob.stat().st_size)
     except OSError as error:
-        return f"(cannot be read: {error.strerror})"
+        return _("(cannot be read: {reason})").format(reason=error.strerror)
 
 
 def _ref_text(ref: Path) -> str:
     try:
         text = ref.read_bytes().decode("utf-8", errors="replace")
     except OSError as error:
-        return f"(cannot be read: {error.strerror})"
+        return _("(cannot be read: {reason})").format(reason=error.strerror)
     return json.dumps(text) + ("" if text == text.strip() else "  (trailing whitespace!)")
 
 
 def _snapshot_line(path: Path, snapshot: Path, cut: Callable[[str], str]) -> str:
     name = _name(path, snapshot)
     if not path.is_symlink():
-        return f"{name}  (copy, {_blob_size(path)})" if path.is_file() else f"{name}  (not a file or link!)"
+        if path.is_file():
+            return f"{name}  " + _("(copy, {size})").format(size=_blob_size(path))
+        return f"{name}  " + _("(not a file or link!)")
     target = os.readlink(path)
-    head, _, tail = target.rpartition("/")
+    head, _slash, tail = target.rpartition("/")
     shown = f"{head}/{cut(tail)}" if head else cut(tail)
     return f"{name} -> {shown}{_link_note(path)}"
 
@@ -462,7 +519,7 @@ def _link_note(link: Path) -> str:
     try:
         link.stat()
     except OSError as error:
-        return "  (loops!)" if error.errno == errno.ELOOP else "  (missing!)"
+        return "  " + (_("(loops!)") if error.errno == errno.ELOOP else _("(missing!)"))
     return ""
 
 

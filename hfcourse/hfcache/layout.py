@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hfcourse._files import pump
+from hfcourse.i18n import _
 
 # <cache>/models--ORG--NAME/blobs/<hash>                 file bytes; git blob sha1, or sha256 for LFS files
 # <cache>/models--ORG--NAME/snapshots/<commit>/<path>    relative symlink into blobs/ (a copy if symlinks fail)
@@ -115,12 +116,18 @@ def validate_repo(repo_id: str, repo_type: str) -> None:
     from huggingface_hub.utils import HFValidationError, validate_repo_id
 
     if repo_type not in REPO_TYPES:
-        raise CacheError(f"repo type {repo_type!r} is not one of {', '.join(REPO_TYPES)}.")
+        raise CacheError(
+            _("repo type {repo_type} is not one of {repo_types}.").format(
+                repo_type=repr(repo_type), repo_types=", ".join(REPO_TYPES)
+            )
+        )
     try:
         validate_repo_id(repo_id)
     except HFValidationError as error:
         raise CacheError(
-            f"{repo_id!r} is not a valid repo id ({error}). Use ORG/NAME, e.g. google-bert/bert-base-cased."
+            _("{repo_id} is not a valid repo id ({error}). Use ORG/NAME, e.g. google-bert/bert-base-cased.").format(
+                repo_id=repr(repo_id), error=error
+            )
         ) from None
 
 
@@ -131,31 +138,35 @@ def validate_refs(refs: Iterable[str]) -> None:
     for ref in refs:
         if problem := _ref_name_problem(ref):
             raise CacheError(
-                f"ref {ref!r} is not a valid ref name ({problem}): use a branch or tag name such as 'main' or 'v1.0'."
+                _(
+                    "ref {ref} is not a valid ref name ({problem}): use a branch or tag name such as 'main' or 'v1.0'."
+                ).format(ref=repr(ref), problem=problem)
             )
     for ref in refs:
         if clash := next((other for other in refs if other.startswith(ref + "/")), None):
             raise CacheError(
-                f"refs {ref!r} and {clash!r} cannot both exist: refs/{ref} would be a file and a folder. Drop one of "
-                "them."
+                _(
+                    "refs {ref} and {clash} cannot both exist: refs/{ref_name} would be a file and a folder. Drop "
+                    "one of them."
+                ).format(ref=repr(ref), clash=repr(clash), ref_name=ref)
             )
 
 
 def _ref_name_problem(ref: str) -> str | None:
     if not ref:
-        return "it is empty"
+        return _("it is empty")
     if not is_utf8(ref):
-        return "it is not UTF-8"
+        return _("it is not UTF-8")
     if ref == "@":
-        return "'@' alone means HEAD"
+        return _("'@' alone means HEAD")
     if ref.startswith("/") or ref.endswith("/") or ref.endswith("."):
-        return "it starts or ends with '/', or ends with '.'"
+        return _("it starts or ends with '/', or ends with '.'")
     if forbidden := _REF_FORBIDDEN.search(ref):
-        return f"git refuses {forbidden.group()!r} in a ref name"
+        return _("git refuses {group} in a ref name").format(group=repr(forbidden.group()))
     if any(part.startswith(".") or part.endswith(".lock") for part in ref.split("/")):
-        return "a part of it starts with '.' or ends with '.lock'"
+        return _("a part of it starts with '.' or ends with '.lock'")
     if any(len(part.encode()) > 255 for part in ref.split("/")):
-        return "a part of it is longer than 255 bytes"
+        return _("a part of it is longer than 255 bytes")
     return None
 
 
@@ -183,7 +194,7 @@ def _tree_hash(entries: dict[str, tuple[str, str]]) -> str:
     children: dict[str, dict[str, tuple[str, str]]] = {}
     items: list[tuple[str, str, str]] = []  # (name, mode, hex)
     for path, entry in entries.items():
-        head, _, rest = path.partition("/")
+        head, __, rest = path.partition("/")
         if rest:
             children.setdefault(head, {})[rest] = entry
         else:

@@ -22,6 +22,7 @@ from typing import Any
 
 from hfcourse._files import atomic_write, sha256_file
 from hfcourse.hfcache.layout import is_lfs, lfs_pointer, repo_folder_name
+from hfcourse.i18n import _
 from hfcourse.modes import QUIET_ENV
 from hfcourse.paths import course_hub_home
 from hfcourse.progress import ProgressBar, folder_progress
@@ -62,21 +63,30 @@ def olah_command() -> list[str]:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return [str(candidate)]
     raise MirrorError(
-        "olah (the mirror server) is not installed. Run `make install`, which puts it in .venv/olah; or make a venv "
-        "with `python3.11 -m venv DIR && DIR/bin/pip install --no-deps -r requirements/mirror.txt` and set "
-        f"{OLAH_ENV}=DIR/bin/olah-cli. It needs a venv of its own: it requires huggingface_hub>=1.27."
+        _(
+            "olah (the mirror server) is not installed. Run `make install`, which puts it in "
+            ".venv/olah; or make a venv with `python3.11 -m venv DIR && DIR/bin/pip install --no-deps "
+            "-r requirements/mirror.txt` and set {olah_env}=DIR/bin/olah-cli. It needs a venv of its "
+            "own: it requires huggingface_hub>=1.27."
+        ).format(olah_env=OLAH_ENV)
     )
 
 
 def course_snapshot(repo_id: str, home: Path | None = None) -> Path:
     """The snapshot folder that the course hub's `refs/main` names for model repo `repo_id`."""
     if repo_id.count("/") != 1:
-        raise MirrorError(f"{repo_id!r}: olah serves ORG/NAME repos; use the full id, e.g. openai-community/gpt2.")
+        raise MirrorError(
+            _("{repo_id}: olah serves ORG/NAME repos; use the full id, e.g. openai-community/gpt2.").format(
+                repo_id=repr(repo_id)
+            )
+        )
     repo = (home or course_hub_home()) / "hub" / repo_folder_name(repo_id)
     ref = repo / "refs" / "main"
     if not ref.is_file():
         raise MirrorError(
-            f"{repo_id} is not in the course hub at {repo.parent}: `hfcourse hub list` shows the repos it holds."
+            _("{repo_id} is not in the course hub at {parent}: `hfcourse hub list` shows the repos it holds.").format(
+                repo_id=repo_id, parent=repo.parent
+            )
         )
     return repo / "snapshots" / ref.read_text().strip()
 
@@ -87,9 +97,9 @@ def git_repo_from_snapshot(snapshot: Path, destination: Path, message: str) -> s
     LFS files (weights) are committed as pointer files and their bytes laid where git-lfs keeps them.
     """
     if shutil.which("git") is None:
-        raise MirrorError("git is not installed: the mirror serves git repositories (apt-get install git).")
+        raise MirrorError(_("git is not installed: the mirror serves git repositories (apt-get install git)."))
     if destination.exists():
-        raise MirrorError(f"{destination} exists: give the mirror an empty folder.")
+        raise MirrorError(_("{destination} exists: give the mirror an empty folder.").format(destination=destination))
     destination.mkdir(parents=True)
     _git(destination, "init", "--quiet")
     _git(destination, "symbolic-ref", "HEAD", "refs/heads/main")
@@ -150,9 +160,15 @@ def run_child(code: str, env: Mapping[str, str], timeout: float = 120) -> str:
             [sys.executable, "-c", code], env=dict(env), capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        raise MirrorError(f"the child process ran past {timeout:g} s: is the mirror still running?") from None
+        raise MirrorError(
+            _("the child process ran past {timeout:g} s: is the mirror still running?").format(timeout=timeout)
+        ) from None
     if done.returncode != 0:
-        raise MirrorError(f"the child process failed: {error_line(done.stderr) or f'exit status {done.returncode}'}")
+        raise MirrorError(
+            _("the child process failed: {reason}").format(
+                reason=error_line(done.stderr) or _("exit status {code}").format(code=done.returncode)
+            )
+        )
     return done.stdout.rstrip("\n")
 
 
@@ -203,7 +219,7 @@ class Mirror:
     ) -> None:
         self.repos = tuple(repos)
         if not self.repos:
-            raise MirrorError("give the mirror at least one repo id, e.g. Mirror(['openai-community/gpt2']).")
+            raise MirrorError(_("give the mirror at least one repo id, e.g. Mirror(['openai-community/gpt2'])."))
         self.snapshots = {repo_id: course_snapshot(repo_id, hub_home) for repo_id in self.repos}
         self.requested_port = port
         self.requested_root = root
@@ -218,7 +234,7 @@ class Mirror:
     def url(self) -> str:
         """The endpoint clients put in HF_ENDPOINT."""
         if not self.running:
-            raise MirrorError("the mirror is not running: call start() first.")
+            raise MirrorError(_("the mirror is not running: call start() first."))
         return f"http://{HOST}:{self.port}"
 
     @property
@@ -228,7 +244,11 @@ class Mirror:
     def mirror_repo(self, repo_id: str) -> Path:
         """The git repository olah serves `repo_id` from."""
         if self.root is None or repo_id not in self.commits:
-            raise MirrorError(f"{repo_id} is not served by this mirror (it serves {', '.join(self.repos)}).")
+            raise MirrorError(
+                _("{repo_id} is not served by this mirror (it serves {repos}).").format(
+                    repo_id=repo_id, repos=", ".join(self.repos)
+                )
+            )
         return self.root / "mirrors" / "models" / repo_id
 
     def start(self) -> Mirror:
@@ -239,7 +259,9 @@ class Mirror:
         port = self.requested_port or free_port()
         if self.requested_port and not _can_bind(port):
             raise MirrorError(
-                f"port {port} on {HOST} is in use: pass port=0 to take a free one, or stop what listens there."
+                _(
+                    "port {port} on {host} is in use: pass port=0 to take a free one, or stop what listens there."
+                ).format(port=port, host=HOST)
             )
         made_root = self.requested_root is None
         root = Path(tempfile.mkdtemp(prefix="hfcourse-mirror-")) if made_root else Path(self.requested_root).resolve()
@@ -294,10 +316,14 @@ class Mirror:
         Introduced in lesson 8.
         """
         if repo_id not in self.snapshots:
-            raise MirrorError(f"{repo_id} is not served by this mirror (it serves {', '.join(self.repos)}).")
+            raise MirrorError(
+                _("{repo_id} is not served by this mirror (it serves {repos}).").format(
+                    repo_id=repo_id, repos=", ".join(self.repos)
+                )
+            )
         total = sum(file.stat().st_size for file in self.snapshots[repo_id].rglob("*") if file.is_file())
         blobs = Path(hf_home) / "hub" / repo_folder_name(repo_id) / "blobs"
-        return folder_progress(blobs, total, f"{repo_id} through the mirror")
+        return folder_progress(blobs, total, _("{repo_id} through the mirror").format(repo_id=repo_id))
 
     def __enter__(self) -> Mirror:
         return self.start()
@@ -313,14 +339,18 @@ class Mirror:
         deadline = started + START_TIMEOUT_S
         while time.perf_counter() < deadline:
             if self._process is None or self._process.poll() is not None:
-                raise MirrorError(f"olah exited at start-up:\n{self._log_tail()}")
+                raise MirrorError(_("olah exited at start-up:\n{log_tail}").format(log_tail=self._log_tail()))
             with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
                 with opener.open(probe, timeout=2) as answer:
                     if answer.status == 200:
                         self.startup_s = time.perf_counter() - started
                         return
             time.sleep(0.05)
-        raise MirrorError(f"olah did not answer within {START_TIMEOUT_S:g} s:\n{self._log_tail()}")
+        raise MirrorError(
+            _("olah did not answer within {seconds:g} s:\n{log_tail}").format(
+                seconds=START_TIMEOUT_S, log_tail=self._log_tail()
+            )
+        )
 
     def _log_tail(self, lines: int = 15) -> str:
         log = self.root / "olah.log" if self.root else None
@@ -355,7 +385,11 @@ def _git(repo: Path, *args: str) -> str:
         ["git", *args], cwd=repo, env={**os.environ, **_GIT_IDENTITY}, capture_output=True, text=True
     )
     if done.returncode != 0:
-        raise MirrorError(f"git {args[0]} failed in {repo}: {done.stderr.strip()}")
+        raise MirrorError(
+            _("git {command} failed in {repo}: {stderr}").format(
+                command=args[0], repo=repo, stderr=done.stderr.strip()
+            )
+        )
     return done.stdout.strip()
 
 

@@ -24,32 +24,39 @@ from hfcourse.hfcache.layout import (
     validate_refs,
     validate_repo,
 )
+from hfcourse.i18n import N_, _
 
 _SKIPPED = (".git", ".cache")  # git's own files and huggingface_hub's local-dir metadata, not files of the repo
 # How os.symlink fails where a system or file system makes no symbolic links (copies stand in for them there).
 _NO_SYMLINK_ERRNOS = (None, errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS)
 _NO_SYMLINK_WINERROR = 1314  # Windows without Developer Mode: "a required privilege is not held"
 _WRITE_ADVICE = {
-    errno.ENOSPC: "free some disk space",
-    errno.EDQUOT: "free some space in your disk quota",
-    errno.EFBIG: "raise the file-size limit (ulimit -f)",
-    errno.EROFS: "pass a --cache-dir on a writable disk",
-    errno.EACCES: "make the cache folder writable, or pass another --cache-dir",
-    errno.EPERM: "make the cache folder writable, or pass another --cache-dir",
+    errno.ENOSPC: N_("free some disk space"),
+    errno.EDQUOT: N_("free some space in your disk quota"),
+    errno.EFBIG: N_("raise the file-size limit (ulimit -f)"),
+    errno.EROFS: N_("pass a --cache-dir on a writable disk"),
+    errno.EACCES: N_("make the cache folder writable, or pass another --cache-dir"),
+    errno.EPERM: N_("make the cache folder writable, or pass another --cache-dir"),
 }
 
 
 def repo_path(name: str) -> str:
     """`name`, checked to be a plain relative path that stays inside the repo folder."""
     if not name:
-        raise CacheError("a file name is empty: every file needs a path inside the repo, such as 'config.json'.")
+        raise CacheError(_("a file name is empty: every file needs a path inside the repo, such as 'config.json'."))
     posix = PurePosixPath(name.replace("\\", "/"))
     if posix.is_absolute() or PureWindowsPath(name).drive or ".." in posix.parts:
         raise CacheError(
-            f"file name {name!r} would land outside the repo folder: use a plain relative path such as 'config.json'."
+            _(
+                "file name {name} would land outside the repo folder: use a plain relative path such as 'config.json'."
+            ).format(name=repr(name))
         )
     if str(posix) != name.replace("\\", "/"):
-        raise CacheError(f"file name {name!r} is not a normalised relative path: write it as {str(posix)!r}.")
+        raise CacheError(
+            _("file name {name} is not a normalised relative path: write it as {posix}.").format(
+                name=repr(name), posix=repr(str(posix))
+            )
+        )
     return name
 
 
@@ -62,7 +69,9 @@ def source_files(folder: Path) -> list[tuple[str, Path]]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise CacheError(f"{folder} is not a folder: pass the folder that holds the downloaded files.")
+        raise CacheError(
+            _("{folder} is not a folder: pass the folder that holds the downloaded files.").format(folder=folder)
+        )
     root = Path(os.path.realpath(folder))
     found: list[tuple[str, Path]] = []
     pending = [(folder, "")]
@@ -80,12 +89,14 @@ def source_files(folder: Path) -> list[tuple[str, Path]]:
                 _check_link(path, folder, root)
             elif not entry.is_file(follow_symlinks=False):
                 raise CacheError(
-                    f"{path} is not a regular file (a FIFO, socket or device): remove it from the folder."
+                    _("{path} is not a regular file (a FIFO, socket or device): remove it from the folder.").format(
+                        path=path
+                    )
                 )
             _check_readable(path)
             found.append((relative, path))
     if not found:
-        raise CacheError(f"{folder} holds no files: nothing to import.")
+        raise CacheError(_("{folder} holds no files: nothing to import.").format(folder=folder))
     return sorted(found)
 
 
@@ -95,23 +106,33 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
             return sorted(entries, key=lambda entry: entry.name)
     except OSError as error:
         raise CacheError(
-            f"cannot read the folder {directory} ({error.strerror}): make it readable (chmod u+rx), "
-            "or move it out of the folder you import."
+            _(
+                "cannot read the folder {directory} ({strerror}): make it readable (chmod u+rx), or move "
+                "it out of the folder you import."
+            ).format(directory=directory, strerror=error.strerror)
         ) from None
 
 
 def _check_file_name(path: Path, name: str) -> None:
     if not is_utf8(name):
         raise CacheError(
-            f"the name of {str(path)!a} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names)."
+            _("the name of {path} is not UTF-8: rename it (the Hub and huggingface_hub need UTF-8 names).").format(
+                path=ascii(str(path))
+            )
         )
     if "\\" in name:
         raise CacheError(
-            f"{path}: a file name with a backslash cannot be stored (Windows reads it as a folder separator): rename "
-            "it."
+            _(
+                "{path}: a file name with a backslash cannot be stored (Windows reads it as a folder "
+                "separator): rename it."
+            ).format(path=path)
         )
     if any(ord(character) < 32 or character == "\x7f" for character in name):
-        raise CacheError(f"{str(path)!a}: the name holds a control character (a newline, a tab...): rename it.")
+        raise CacheError(
+            _("{path}: the name holds a control character (a newline, a tab...): rename it.").format(
+                path=ascii(str(path))
+            )
+        )
 
 
 def _check_link(link: Path, folder: Path, root: Path) -> None:
@@ -121,20 +142,35 @@ def _check_link(link: Path, folder: Path, root: Path) -> None:
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise CacheError(
-                f"{link} is a link that loops back on itself: remove it, or replace it with the file."
+                _("{link} is a link that loops back on itself: remove it, or replace it with the file.").format(
+                    link=link
+                )
             ) from None
         if isinstance(error, (FileNotFoundError, NotADirectoryError)):
             raise CacheError(
-                f"{link} is a dangling link (to {os.readlink(link)}, which does not exist): remove it, or copy the "
-                "file in."
+                _(
+                    "{link} is a dangling link (to {target}, which does not exist): remove it, or copy the file in."
+                ).format(link=link, target=os.readlink(link))
             ) from None
-        raise CacheError(f"cannot follow the link {link} ({error.strerror}): replace it with the file.") from None
+        raise CacheError(
+            _("cannot follow the link {link} ({strerror}): replace it with the file.").format(
+                link=link, strerror=error.strerror
+            )
+        ) from None
     if not target.is_relative_to(root):
-        raise CacheError(f"{link} links outside {folder}: copy the file in instead of linking it.")
+        raise CacheError(
+            _("{link} links outside {folder}: copy the file in instead of linking it.").format(
+                link=link, folder=folder
+            )
+        )
     if target.is_dir():
-        raise CacheError(f"{link} links to a folder: copy the folder in instead of linking it.")
+        raise CacheError(_("{link} links to a folder: copy the folder in instead of linking it.").format(link=link))
     if not target.is_file():
-        raise CacheError(f"{link} links to {target}, which is not a regular file: remove the link.")
+        raise CacheError(
+            _("{link} links to {target}, which is not a regular file: remove the link.").format(
+                link=link, target=target
+            )
+        )
 
 
 def _check_readable(path: Path) -> None:
@@ -142,7 +178,9 @@ def _check_readable(path: Path) -> None:
         os.close(os.open(path, os.O_RDONLY))
     except OSError as error:
         raise CacheError(
-            f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder."
+            _("cannot read {path} ({strerror}): make it readable (chmod u+r), or move it out of the folder.").format(
+                path=path, strerror=error.strerror
+            )
         ) from None
 
 
@@ -175,13 +213,15 @@ def import_folder(
 
     validate_repo(repo_id, repo_type)
     if revision is not None and not HEX40.fullmatch(revision):
-        raise CacheError(f"revision {revision!r} is not a 40-character lowercase hex commit hash.")
+        raise CacheError(
+            _("revision {revision} is not a 40-character lowercase hex commit hash.").format(revision=repr(revision))
+        )
     validate_refs(refs)
     folder, cache_dir = Path(folder), Path(cache_dir)
     _refuse_cache_inside(folder, cache_dir)
     sources = [(repo_path(relative), path) for relative, path in source_files(folder)]
     repo_dir = cache_dir / repo_folder_name(repo_id, repo_type)
-    _refuse_long_paths(repo_dir, [relative for relative, _ in sources])
+    _refuse_long_paths(repo_dir, [relative for relative, __ in sources])
     lock_path = import_lock_path(cache_dir, repo_dir.name)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,11 +235,18 @@ def import_folder(
 
 def _refuse_cache_inside(folder: Path, cache_dir: Path) -> None:
     if cache_dir.exists() and not cache_dir.is_dir():
-        raise CacheError(f"the cache dir {cache_dir} is a file: pass a folder (or a path that does not exist yet).")
+        raise CacheError(
+            _("the cache dir {cache_dir} is a file: pass a folder (or a path that does not exist yet).").format(
+                cache_dir=cache_dir
+            )
+        )
     root, cache = os.path.realpath(folder), os.path.realpath(cache_dir)
     if Path(cache).is_relative_to(root):
         raise CacheError(
-            f"the cache dir {cache_dir} is inside {folder}, the folder being imported: pass a --cache-dir outside it."
+            _(
+                "the cache dir {cache_dir} is inside {folder}, the folder being imported: pass a "
+                "--cache-dir outside it."
+            ).format(cache_dir=cache_dir, folder=folder)
         )
 
 
@@ -209,8 +256,10 @@ def _refuse_long_paths(repo_dir: Path, paths: list[str]) -> None:
     longest = max(paths, key=lambda path: len(path.encode()))
     if len(os.fsencode(os.path.join(snapshot, longest))) >= limit:
         raise CacheError(
-            f"{longest} would have a path longer than the system allows ({limit} bytes) in the cache: "
-            "pass a shorter --cache-dir, or shorten the folder names."
+            _(
+                "{longest} would have a path longer than the system allows ({limit} bytes) in the cache: "
+                "pass a shorter --cache-dir, or shorten the folder names."
+            ).format(longest=longest, limit=limit)
         )
 
 
@@ -236,11 +285,11 @@ def _import_locked(
     ]  # hashed now: a change made while waiting is seen
     commit = revision or commit_hash(files, message)
     snapshot = repo_dir / "snapshots" / commit
-    _refuse_clashes(snapshot, [item.path for item in files], "file", "pass another --revision")
-    _refuse_clashes(repo_dir / "refs", refs, "ref", "pick another ref name")
+    _refuse_clashes(snapshot, [item.path for item in files], _("file"), _("pass another --revision"))
+    _refuse_clashes(repo_dir / "refs", refs, _("ref"), _("pick another ref name"))
     written: list[Path] = []
     try:
-        for item, (_, path) in zip(files, sources, strict=True):
+        for item, (__, path) in zip(files, sources, strict=True):
             if blob := _store_blob(path, item, repo_dir / "blobs", hardlink):
                 written.append(blob)
         _store_snapshot(snapshot, files)
@@ -260,7 +309,9 @@ def _describe(relative: str, path: Path) -> CachedFile:
         stream = path.open("rb", buffering=0)
     except OSError as error:
         raise CacheError(
-            f"cannot read {path} ({error.strerror}): make it readable (chmod u+r), or move it out of the folder."
+            _("cannot read {path} ({strerror}): make it readable (chmod u+r), or move it out of the folder.").format(
+                path=path, strerror=error.strerror
+            )
         ) from None
     with stream:
         return _hash_stream(relative, stream, path)
@@ -277,7 +328,11 @@ def _hash_stream(relative: str, stream: io.RawIOBase, source: Path, sink: Binary
 
 
 def _changed(source: Path) -> CacheError:
-    return CacheError(f"{source} changed while it was being imported: import again once nothing writes to it.")
+    return CacheError(
+        _("{source} changed while it was being imported: import again once nothing writes to it.").format(
+            source=source
+        )
+    )
 
 
 def _store_blob(source: Path, item: CachedFile, blobs: Path, hardlink: bool) -> Path | None:
@@ -364,12 +419,16 @@ def _refuse_clashes(folder: Path, names: Iterable[str], kind: str, advice: str) 
             (parent for parent in above if parent.is_symlink() or (parent.exists() and not parent.is_dir())), None
         ):
             raise CacheError(
-                f"{blocker} is a file or a link, so {kind} {name!r} cannot be written under it: {advice}, or delete "
-                "it."
+                _(
+                    "{blocker} is a file or a link, so {kind} {name} cannot be written under it: {advice}, or "
+                    "delete it."
+                ).format(blocker=blocker, kind=kind, name=repr(name), advice=advice)
             )
         if path.is_dir() and not path.is_symlink():
             raise CacheError(
-                f"{path} is a folder, so {kind} {name!r} cannot be written there: {advice}, or delete it."
+                _("{path} is a folder, so {kind} {name} cannot be written there: {advice}, or delete it.").format(
+                    path=path, kind=kind, name=repr(name), advice=advice
+                )
             )
 
 
@@ -385,8 +444,7 @@ def _sweep_temporaries(repo_dir: Path) -> None:
 
 def _write_failure(error: OSError) -> str:
     where = f" ({error.filename})" if error.filename else ""
-    advice = _WRITE_ADVICE.get(error.errno or 0, "fix that")
-    return (
-        f"the import stopped: {error.strerror or error}{where}. "
-        f"No half-written file was left in the cache; {advice} and import again."
-    )
+    advice = _(_WRITE_ADVICE.get(error.errno or 0, N_("fix that")))
+    return _(
+        "the import stopped: {reason}{where}. No half-written file was left in the cache; {advice} and import again."
+    ).format(reason=error.strerror or error, where=where, advice=advice)
