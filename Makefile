@@ -12,6 +12,9 @@ OTHER_CPU := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null \
 	&& echo ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 || echo ATEN_CPU_CAPABILITY=default MKL_CBWR=AVX) \
 	NPY_DISABLE_CPU_FEATURES="AVX512F AVX512_SKX"
 OTHER_CPU_COPY := build/other-cpu
+# The Simplified Chinese edition: the English lessons' cells, code and ids, with the prose translated
+# (hfcourse/dev/editions.py keeps it in step).
+ZH_CN := notebooks/zh-CN
 # What lessons and benchmarks measure goes to one results file, from which `make readme` renders the README's numbers.
 MEASURING := HFCOURSE_RESULTS=$(CURDIR)/benchmarks/results.json HFCOURSE_MODE=offline
 RESULTS := $(MEASURING) $(BIN)/python -m hfcourse.dev.results
@@ -26,13 +29,14 @@ LAB_OPTIONS ?=
 # JupyterLab refuses to run as root without --allow-root; root is usual in a container and on CI.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-browser test-no-network hub install notebooks clean-notebooks nbval nbval-other-cpu lint measure readme messages
+.PHONY: lab test test-browser test-no-network hub install notebooks clean-notebooks translations nbval nbval-other-cpu lint \
+	measure readme messages
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root (as in a container): JupyterLab starts with --allow-root"; fi
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_OPTIONS) $(LESSONS)/
 
-test: lint hub  ## set up, the style gate, the unit tests, every notebook under nbval twice (this CPU, another), offline
+test: lint hub  ## set up, the style gate, the unit tests, every lesson under nbval twice (English here, zh-CN on another CPU)
 	$(PYTEST_OFFLINE) tests
 	$(MAKE) --no-print-directory -j2 --output-sync=target nbval nbval-other-cpu
 
@@ -40,11 +44,20 @@ lint: $(STAMP)  ## the style gate: ruff's lint and format check, on the code and
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-nbval: hub  ## every notebook under strict nbval, offline, on one thread
-	OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) notebooks
+nbval: hub  ## every English lesson under strict nbval, offline, on one thread
+	OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) notebooks/*.ipynb
 
-nbval-other-cpu: hub  ## the same, as on another CPU, on a copy of the notebooks (the two runs write their own files)
-	rm -rf $(OTHER_CPU_COPY) && mkdir -p $(OTHER_CPU_COPY) && cp -R notebooks $(OTHER_CPU_COPY)/
+# The zh-CN lessons run the English code (only their setup cell differs, asking for Chinese messages: `python -m
+# hfcourse.dev.editions check` and tests/test_editions.py hold them to that), so this one pass proves both that the
+# stored outputs hold on another CPU and that the Chinese edition runs. A lesson with no zh-CN file yet runs in
+# English, so every lesson keeps its other-CPU pass. It runs on a copy (the two runs write their own files).
+nbval-other-cpu: hub  ## the zh-CN lessons under strict nbval, as on another CPU, on a copy of them
+	rm -rf $(OTHER_CPU_COPY) && mkdir -p $(OTHER_CPU_COPY)/notebooks
+	for notebook in notebooks/*.ipynb; do \
+		name=$$(basename $$notebook); \
+		if [ -f $(ZH_CN)/$$name ]; then cp $(ZH_CN)/$$name $(OTHER_CPU_COPY)/notebooks/; \
+		else echo "nbval-other-cpu: no zh-CN $$name yet, running the English one"; cp $$notebook $(OTHER_CPU_COPY)/notebooks/; fi; \
+	done
 	$(OTHER_CPU) OMP_NUM_THREADS=1 $(PYTEST_OFFLINE) $(NBVAL) $(OTHER_CPU_COPY)/notebooks
 
 test-browser: hub  ## every lesson run from JupyterLab's menus in headless Chromium, as a learner would (needs chromium)
@@ -78,7 +91,13 @@ notebooks: hub  ## re-execute every lesson offline, store its outputs (what nbva
 		$(RESULTS) time lesson_seconds "$$(basename $$notebook .ipynb | cut -c1-2 | sed 's/^/lesson/')" -- \
 			$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$notebook || exit 1; \
 	done
-	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb
+	# then the zh-CN edition, brought in step with the English code first; its outputs are its own (its numbers are
+	# the English lessons', not recorded again)
+	$(BIN)/python -m hfcourse.dev.editions sync
+	for notebook in $(wildcard $(ZH_CN)/*.ipynb); do \
+		HFCOURSE_MODE=offline $(BIN)/jupyter nbconvert --to notebook --execute --inplace $$notebook || exit 1; \
+	done
+	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb $(wildcard $(ZH_CN)/*.ipynb)
 
 measure: hub  ## maintainers: re-measure everything the README reports (about 25 min), then render it
 	$(RESULTS) time hub hub_build_seconds -- env HFCOURSE_HUB=$$(mktemp -d)/course-hub $(BIN)/hfcourse hub build
@@ -97,4 +116,7 @@ messages: $(STAMP)  ## after changing a message: extract the template, update th
 	$(BIN)/pybabel compile -d $(LOCALE) -D hfcourse --statistics
 
 clean-notebooks: $(STAMP)  ## strip volatile metadata from the notebooks (run after executing them)
-	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb
+	$(BIN)/python -m hfcourse.dev.notebooks clean notebooks/*.ipynb $(wildcard $(ZH_CN)/*.ipynb)
+
+translations: $(STAMP)  ## rebuild the zh-CN lessons from the English ones; list the prose to translate and re-execute
+	$(BIN)/python -m hfcourse.dev.editions sync

@@ -11,7 +11,13 @@ import pytest
 from hfcourse.dev.notebooks import problems
 from tests.conftest import REPO
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+LESSONS = sorted((REPO / "notebooks").glob("*.ipynb"))
+# The English lessons and their Simplified Chinese edition (hfcourse/dev/editions.py): both stored clean and executed.
+NOTEBOOKS = LESSONS + sorted((REPO / "notebooks" / "zh-CN").glob("*.ipynb"))
+
+
+def notebook_id(path: Path) -> str:
+    return path.relative_to(REPO / "notebooks").as_posix()
 
 
 def pins(lines: list[str]) -> list[str]:
@@ -47,15 +53,16 @@ def test_ci_runs_the_browser_test_after_make_test_and_it_sets_up_like_the_others
     assert re.search(r"^test-browser: hub\b", (REPO / "Makefile").read_text(), re.M)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
 def test_notebook_is_clean_and_executed_in_order(notebook: Path) -> None:
     assert problems(notebook) == []
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
 def test_notebook_starts_with_setup_and_ignores_few_outputs_with_a_reason(notebook: Path) -> None:
     cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
-    assert "hfcourse.setup()" in "".join(cells[0]["source"])
+    setup = 'hfcourse.setup(lang="zh-CN")' if notebook.parent.name == "zh-CN" else "hfcourse.setup()"
+    assert setup in "".join(cells[0]["source"])
     ignored = [c for c in cells if "NBVAL_IGNORE_OUTPUT" in "".join(c["source"])]
     assert len(ignored) <= 0.1 * len(cells)
     for cell in ignored:
@@ -65,10 +72,10 @@ def test_notebook_starts_with_setup_and_ignores_few_outputs_with_a_reason(notebo
 
 
 def test_notebooks_are_numbered_in_course_order() -> None:
-    assert [p.name[:3] for p in NOTEBOOKS] == [f"{i:02d}_" for i in range(1, len(NOTEBOOKS) + 1)]
+    assert [p.name[:3] for p in LESSONS] == [f"{i:02d}_" for i in range(1, len(LESSONS) + 1)]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
 def test_notebook_stores_no_progress_bars_or_machine_details_in_stderr(notebook: Path) -> None:
     """Lessons show the libraries' warnings (stable text that nbval compares), but no progress bar, and nothing
     that changes between machines: a home folder, a cache path, a date or a time of day."""

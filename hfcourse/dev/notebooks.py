@@ -10,12 +10,15 @@ from typing import Any
 from hfcourse._files import atomic_write
 from hfcourse.progress import WIDGET_VIEW_MIMETYPE
 
-KEPT_CELL_METADATA = ("tags",)
+# "translation": which English cell a cell of a language edition translates, and that cell's hash then
+# (hfcourse/dev/editions.py).
+KEPT_CELL_METADATA = ("tags", "translation")
+KEPT_NOTEBOOK_METADATA = ("language_edition",)
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
-    """The notebook with volatile metadata removed; outputs and cell ids are kept.
+    """The notebook with volatile metadata removed; outputs, cell ids and a language edition's records are kept.
 
     What is removed changes from run to run without changing the lesson: execution timings, widget state,
     kernel versions, and the outputs that only showed a widget (progress bars), which cannot be drawn again
@@ -23,6 +26,9 @@ def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
     """
     result = dict(notebook)
     result["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    result["metadata"].update(
+        {key: notebook["metadata"][key] for key in KEPT_NOTEBOOK_METADATA if key in notebook.get("metadata", {})}
+    )
     cells = []
     for cell in notebook["cells"]:
         cell = dict(cell)
