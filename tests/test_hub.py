@@ -72,6 +72,7 @@ QUALITY_TARGETS = [
     ("roberta_mlm", r"held-out top-1 accuracy ([\d.]+)", ">=", 0.2),
     ("roberta_mlm", r"top-5 ([\d.]+)", ">=", 0.4),
     ("zero_shot", r"held-out accuracy ([\d.]+)", ">=", 0.85),
+    ("text_generation", r"held-out perplexity ([\d.]+)", "<=", 150),
 ]
 
 

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from transformers import GPT2LMHeadModel, PreTrainedModel
 
 END_OF_TEXT = "<|endoftext|>"
-GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 128, 4, 1024
-GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 128, 8, 3000, 3e-3
+GPT2_VOCAB, GPT2_WIDTH, GPT2_LAYERS, GPT2_POSITIONS = 4000, 192, 4, 1024
+GPT2_CONTEXT, GPT2_BATCH, GPT2_STEPS, GPT2_LEARNING_RATE = 128, 8, 4500, 3e-3
 GPT2_DROPOUT = 0.1  # on embeddings, attention and residual branches while training
 GPT2_HELD_OUT_ROWS = 64  # rows of GPT2_CONTEXT tokens of unseen movies' reviews that the perplexity is measured on
 
