@@ -29,8 +29,8 @@ LAB_OPTIONS ?=
 # JupyterLab refuses to run as root without --allow-root; root is usual in a container and on CI.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-browser test-no-network hub install notebooks clean-notebooks translations nbval nbval-other-cpu lint \
-	measure readme messages
+.PHONY: lab test test-browser thumbnails test-no-network hub install notebooks clean-notebooks translations nbval \
+	nbval-other-cpu lint measure readme messages
 
 lab: hub  ## set up, then open JupyterLab on the lessons
 	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root (as in a container): JupyterLab starts with --allow-root"; fi
@@ -62,6 +62,9 @@ nbval-other-cpu: hub  ## the zh-CN lessons under strict nbval, as on another CPU
 
 test-browser: hub  ## every lesson run from JupyterLab's menus in headless Chromium, as a learner would (needs chromium)
 	HFCOURSE_MODE=offline $(BIN)/python -m hfcourse.dev.browser
+
+thumbnails: $(STAMP)  ## the README's lesson pictures, from the screenshots of the last `make test-browser`
+	$(BIN)/python -m hfcourse.dev.thumbnails
 
 test-no-network: $(STAMP)  ## `make test` in a network namespace with only loopback up (needs unshare; installs nothing)
 	unshare -rn sh -c 'ip link set lo up && $(MAKE) test'

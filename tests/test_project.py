@@ -83,3 +83,12 @@ def test_notebook_stores_no_progress_bars_or_machine_details_in_stderr(notebook:
     stderr = ["".join(o["text"]) for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
     variable = re.compile(r"\r|\d+%\||it/s\b|/root/|/home/|/Users/|\.cache/|\b\d{1,2}:\d{2}:\d{2}\b")
     assert [text for text in stderr if variable.search(text)] == []
+
+
+def test_the_readme_shows_a_thumbnail_of_every_lesson_and_each_is_small() -> None:
+    readme = (REPO / "README.md").read_text()
+    shown = re.findall(r'<img src="(docs/lessons/[^"]+\.png)"', readme)
+    lessons = sorted(path.stem for path in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert shown == [f"docs/lessons/{name}.png" for name in lessons]
+    for picture in shown:
+        assert 0 < (REPO / picture).stat().st_size < 60_000, f"{picture}: missing or too big; run `make thumbnails`"
