@@ -93,3 +93,38 @@ def test_review_trainer(offline_hub: Path, tmp_path: Path, monkeypatch: pytest.M
     mrpc = Trainer(model=untrained.model, args=args, train_dataset=pairs, processing_class=tokenizer)
     assert "MRPC" in feedback(exercises.review_trainer, mrpc)
     assert "the Trainer you trained; you gave a" in feedback(exercises.review_trainer, trained.model)
+
+
+def test_chinese_review_trainer(offline_hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The published solution trains for real (about 15 s) and beats the majority class on held-out Chinese
+    reviews; English data, an English tokenizer and an untrained head are each refused."""
+    from datasets import load_dataset
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
+
+    monkeypatch.chdir(tmp_path)
+    trained = solve(exercises.chinese_review_trainer)
+    assert exercises.chinese_review_trainer.evaluate(trained) == (True, "Correct!")
+    assert trained.state.global_step == 64
+
+    args = TrainingArguments(str(tmp_path / "wrong"), report_to="none", use_cpu=True)
+    checkpoint = "google-bert/bert-base-chinese"
+    untrained = Trainer(
+        model=AutoModelForSequenceClassification.from_pretrained(checkpoint, num_labels=2),
+        args=args,
+        train_dataset=trained.train_dataset,
+        processing_class=AutoTokenizer.from_pretrained(checkpoint),
+    )
+    assert "not trained yet" in feedback(exercises.chinese_review_trainer, untrained)
+    untrained.state.global_step = 64  # as if it had trained, but with a random head: no better than the majority
+    assert "not above the majority class" in feedback(exercises.chinese_review_trainer, untrained)
+    english_tokenizer = AutoTokenizer.from_pretrained("FacebookAI/roberta-base")
+    english = Trainer(
+        model=untrained.model, args=args, train_dataset=trained.train_dataset, processing_class=english_tokenizer
+    )
+    assert "one character at a time" in feedback(exercises.chinese_review_trainer, english)
+    movie_reviews = load_dataset("rotten_tomatoes", split="train").select(range(8))
+    movie_reviews = movie_reviews.map(lambda rows: untrained.processing_class(rows["text"]), batched=True)
+    movies = Trainer(
+        model=untrained.model, args=args, train_dataset=movie_reviews, processing_class=untrained.processing_class
+    )
+    assert "not Chinese" in feedback(exercises.chinese_review_trainer, movies)

@@ -73,6 +73,7 @@ QUALITY_TARGETS = [
     ("roberta_mlm", r"top-5 ([\d.]+)", ">=", 0.4),
     ("zero_shot", r"held-out accuracy ([\d.]+)", ">=", 0.85),
     ("text_generation", r"held-out perplexity ([\d.]+)", "<=", 150),
+    ("bert_chinese", r"held-out top-1 accuracy ([\d.]+)", ">=", 0.1),  # twice the most frequent character's
 ]
 
 
@@ -117,6 +118,9 @@ def test_datasets_and_metrics_load_offline(offline_hub: Path) -> None:
     assert load_dataset("nyu-mll/glue", "mrpc")["validation"][0] == mrpc["validation"][0]
     assert load_dataset("rotten_tomatoes")["test"].features["label"].names == ["neg", "pos"]
     assert set(load_dataset("SetFit/sst5")["train"]["label"]) == {0, 1, 2, 3, 4}
+    reviews = load_dataset("lansinuote/ChnSentiCorp")
+    assert {split: len(rows) for split, rows in reviews.items()} == {"train": 9600, "validation": 1200, "test": 1200}
+    assert sum(reviews["test"]["label"]) == 600
     assert evaluate.load("accuracy").compute(predictions=[0, 1, 1], references=[0, 1, 0]) == {"accuracy": 2 / 3}
     assert evaluate.load("f1").compute(predictions=[0, 1, 1], references=[0, 1, 0]) == {"f1": 2 / 3}
     assert evaluate.load("glue", "mrpc").compute(predictions=[1, 1], references=[1, 0]) == {
@@ -251,3 +255,30 @@ def test_assembly_copies_minilm_tensors_and_patches_rows_exactly(tmp_path: Path)
     assert changed == [103]  # [MASK], now a copy of [UNK] (row 100)
     assert (embeddings[103] == original[100]).all()
     assert (tensors["bert.encoder.layer.5.output.dense.weight"] == minilm["encoder.layer.5.output.dense.weight"]).all()
+
+
+def test_no_chinese_sentence_a_lesson_shows_is_trained_on() -> None:
+    """The Chinese stand-ins never saw a sentence that a lesson shows, and the list of those sentences that their
+    training leaves out is complete."""
+    import ast
+    import re
+
+    from hfcourse.hub import bert_chinese, chinese_text
+
+    shown = set()
+    for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                lines = "".join(cell["source"]).splitlines()
+                source = "\n".join(line for line in lines if not line.lstrip().startswith(("%", "!")))
+                for node in ast.walk(ast.parse(source)):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                        if re.search(r"[\u4e00-\u9fff]", node.value):
+                            shown.add(node.value)
+    assert shown, "lesson 2 shows Chinese sentences"
+    assert shown <= chinese_text.WRITTEN_FOR_THE_COURSE
+    training = [
+        *bert_chinese.pretraining_texts(),
+        *(r.text for rows in chinese_text.review_splits().values() for r in rows),
+    ]
+    assert [sentence for sentence in shown if any(sentence in text for text in training)] == []

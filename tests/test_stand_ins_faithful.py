@@ -116,6 +116,9 @@ REAL: dict[str, dict[str, Any]] = {
     "google-bert/bert-base-cased": _real(
         "BertForMaskedLM", "bert", "bert", "BertTokenizerFast", BERT_SPECIALS, WITH_TYPES, cased=True
     ),
+    "google-bert/bert-base-chinese": _real(  # tokenizer_config.json: do_lower_case false
+        "BertForMaskedLM", "bert", "bert", "BertTokenizerFast", BERT_SPECIALS, WITH_TYPES, cased=True
+    ),
     "FacebookAI/roberta-base": _real(
         "RobertaForMaskedLM", "roberta", "roberta", "RobertaTokenizerFast", ROBERTA_SPECIALS, WITHOUT_TYPES, True
     ),
@@ -214,3 +217,19 @@ def test_the_marian_stand_in_is_laid_out_and_generates_as_opus_mt(offline_hub) -
     )
     want = opus_mt_generation(config.pad_token_id)
     assert {key: getattr(generation, key) for key in want} == want
+
+
+def test_the_chinese_stand_in_splits_as_bert_base_chinese(offline_hub) -> None:
+    """bert-base-chinese's vocabulary layout (vocab.txt): [PAD] 0, [unused1] to [unused99], [UNK] 100, [CLS] 101,
+    [SEP] 102, [MASK] 103; one token per Chinese character; a character outside the vocabulary is [UNK]."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained("google-bert/bert-base-chinese")
+    ids = {token: tokenizer.convert_tokens_to_ids(token) for token in ("[PAD]", "[unused1]", "[unused99]")}
+    assert ids == {"[PAD]": 0, "[unused1]": 1, "[unused99]": 99}
+    assert tokenizer.all_special_ids == [tokenizer.convert_tokens_to_ids(t) for t in tokenizer.all_special_tokens]
+    assert [tokenizer.unk_token_id, tokenizer.cls_token_id, tokenizer.sep_token_id] == [100, 101, 102]
+    assert tokenizer.mask_token_id == 103
+    assert tokenizer.tokenize("我很喜欢这本书") == list("我很喜欢这本书")
+    assert tokenizer.tokenize("𠮷野家") == ["[UNK]", "野", "家"]
+    assert tokenizer.tokenize("GPT2") == ["G", "##P", "##T", "##2"]

