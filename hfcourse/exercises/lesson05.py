@@ -130,6 +130,23 @@ def held_out_accuracy(model: Any, tokenizer: Any, batch_size: int = 50, dataset:
     return sum(p == label for p, label in zip(predictions, labels)) / len(labels)
 
 
+def _check_trained_above_majority(answer: Any, dataset: str, not_above: str) -> None:
+    """A trained 2-label model that beats the majority class on `dataset`'s held-out reviews; `not_above` is the
+    feedback otherwise, with {accuracy}, {held_out_rows} and {baseline} to fill in."""
+    if answer.state.global_step == 0:
+        raise Feedback(_("the Trainer has not trained yet: call answer.train() before you check."))
+    if answer.model.config.num_labels != 2:
+        raise Feedback(
+            _("the model has {num_labels} labels; reviews have 2: pass num_labels=2.").format(
+                num_labels=answer.model.config.num_labels
+            )
+        )
+    accuracy = held_out_accuracy(answer.model, answer.processing_class, dataset=dataset)
+    __, __, baseline = _held_out(dataset)
+    if accuracy <= baseline + MARGIN:
+        raise Feedback(not_above.format(accuracy=accuracy, held_out_rows=HELD_OUT_ROWS, baseline=baseline))
+
+
 def _check_review_trainer(answer: Any) -> None:
     from transformers import Trainer
 
@@ -143,25 +160,16 @@ def _check_review_trainer(answer: Any) -> None:
         raise Feedback(
             _("pass processing_class=tokenizer to the Trainer: the check tokenizes the held-out reviews with it.")
         )
-    if answer.state.global_step == 0:
-        raise Feedback(_("the Trainer has not trained yet: call answer.train() before you check."))
-    if answer.model.config.num_labels != 2:
-        raise Feedback(
-            _("the model has {num_labels} labels; reviews have 2: pass num_labels=2.").format(
-                num_labels=answer.model.config.num_labels
-            )
-        )
-    accuracy = held_out_accuracy(answer.model, answer.processing_class)
-    __, __, baseline = _held_out()
-    if accuracy <= baseline + MARGIN:
-        raise Feedback(
-            _(
-                "held-out accuracy {accuracy:.2f} on {held_out_rows} test reviews: not above the majority "
-                "class ({baseline:.2f}). If the training loss did not fall, the rate may be too high for a "
-                "whole model (try 1e-4) or the steps too few (try 256 rows); check that the labels are the "
-                "reviews' 'label' column."
-            ).format(accuracy=accuracy, held_out_rows=HELD_OUT_ROWS, baseline=baseline)
-        )
+    _check_trained_above_majority(
+        answer,
+        ENGLISH_REVIEWS,
+        _(
+            "held-out accuracy {accuracy:.2f} on {held_out_rows} test reviews: not above the majority "
+            "class ({baseline:.2f}). If the training loss did not fall, the rate may be too high for a "
+            "whole model (try 1e-4) or the steps too few (try 256 rows); check that the labels are the "
+            "reviews' 'label' column."
+        ),
+    )
 
 
 def _check_chinese_review_trainer(answer: Any) -> None:
@@ -190,25 +198,16 @@ def _check_chinese_review_trainer(answer: Any) -> None:
                 text=first_review[:40]
             )
         )
-    if answer.state.global_step == 0:
-        raise Feedback(_("the Trainer has not trained yet: call answer.train() before you check."))
-    if answer.model.config.num_labels != 2:
-        raise Feedback(
-            _("the model has {num_labels} labels; reviews have 2: pass num_labels=2.").format(
-                num_labels=answer.model.config.num_labels
-            )
-        )
-    accuracy = held_out_accuracy(answer.model, tokenizer, dataset=CHINESE_REVIEWS)
-    __, __, baseline = _held_out(CHINESE_REVIEWS)
-    if accuracy <= baseline + MARGIN:
-        raise Feedback(
-            _(
-                "held-out accuracy {accuracy:.2f} on {held_out_rows} test reviews: not above the majority "
-                "class ({baseline:.2f}). If the training loss did not fall, check the budget (1024 rows, one "
-                "epoch) and the learning rate (5e-4 suits this small model), and that the labels are the 'label' "
-                "column."
-            ).format(accuracy=accuracy, held_out_rows=HELD_OUT_ROWS, baseline=baseline)
-        )
+    _check_trained_above_majority(
+        answer,
+        CHINESE_REVIEWS,
+        _(
+            "held-out accuracy {accuracy:.2f} on {held_out_rows} test reviews: not above the majority "
+            "class ({baseline:.2f}). If the training loss did not fall, check the budget (1024 rows, one "
+            "epoch) and the learning rate (5e-4 suits this small model), and that the labels are the 'label' "
+            "column."
+        ),
+    )
 
 
 training_arguments = Exercise(

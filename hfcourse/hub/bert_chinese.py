@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfcourse.hub import chinese_text
-from hfcourse.hub.from_scratch import on_one_thread
+from hfcourse.hub.from_scratch import on_one_thread, train_model
 from hfcourse.hub.standins import BuiltModel, parameter_total, round_to_half, save_tokenizer, seed_everything
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def build_bert_chinese(out: Path) -> BuiltModel:
     model = BertForMaskedLM(config)
     stream = _token_stream(chinese, texts)
     _cooccurrence_initialisation(model, stream)
-    _pretrain(model, _masked_batches(stream, len(chinese)))
+    train_model(model, _masked_batches(stream, len(chinese)), STEPS, LEARNING_RATE)
     round_to_half(model.parameters())
     held_out = _token_stream(chinese, [r.text for r in chinese_text.review_splits()["validation"]])
     top1, most_frequent = _mlm_accuracy(model, held_out, len(chinese))
@@ -155,26 +155,6 @@ def _masked_batches(stream: torch.Tensor, vocab_size: int) -> Iterator[dict[str,
                 "input_ids": torch.cat([edges[0], inputs, edges[1]], 1),
                 "labels": torch.cat([torch.full((BATCH, 1), -100), labels, torch.full((BATCH, 1), -100)], 1),
             }
-
-
-def _pretrain(model: BertForMaskedLM, batches: Iterator[dict[str, torch.Tensor]]) -> None:
-    """AdamW, warm-up then linear decay, gradients clipped at 1; leaves the model in eval mode."""
-    import torch
-
-    parameters = list(model.parameters())
-    optimizer = torch.optim.AdamW(parameters, lr=LEARNING_RATE, weight_decay=0.01, foreach=True)
-    warmup = STEPS // 20
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, (STEPS - step) / (STEPS - warmup))
-    )
-    model.train()
-    for batch in itertools.islice(batches, STEPS):
-        model(**batch).loss.backward()
-        torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-        optimizer.step()
-        schedule.step()
-        optimizer.zero_grad()
-    model.eval()
 
 
 def _mlm_accuracy(model: BertForMaskedLM, stream: torch.Tensor, vocab_size: int) -> tuple[float, float]:
