@@ -73,7 +73,7 @@ QUALITY_TARGETS = [
     ("roberta_mlm", r"top-5 ([\d.]+)", ">=", 0.4),
     ("zero_shot", r"held-out accuracy ([\d.]+)", ">=", 0.85),
     ("text_generation", r"held-out perplexity ([\d.]+)", "<=", 150),
-    ("bert_chinese", r"held-out top-1 accuracy ([\d.]+)", ">=", 0.1),  # twice the most frequent character's
+    ("bert_chinese", r"held-out perplexity ([\d.]+)", "<=", 500),  # a context-free model gets about 670
 ]
 
 
@@ -258,8 +258,8 @@ def test_assembly_copies_minilm_tensors_and_patches_rows_exactly(tmp_path: Path)
 
 
 def test_no_chinese_sentence_a_lesson_shows_is_trained_on() -> None:
-    """The Chinese stand-ins never saw a sentence that a lesson shows, and the list of those sentences that their
-    training leaves out is complete."""
+    """The Chinese stand-ins never saw a sentence that a lesson shows: each Chinese string in the lessons' code is
+    listed in WRITTEN_FOR_THE_COURSE, and none occurs in any text the stand-in or the dataset is made of."""
     import ast
     import re
 

